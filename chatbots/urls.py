@@ -1,0 +1,3 @@
+"""UI routes of the chatbots app."""
+
+urlpatterns: list = []

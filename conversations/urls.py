@@ -1,0 +1,3 @@
+"""UI routes of the conversations app."""
+
+urlpatterns: list = []

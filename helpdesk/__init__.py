@@ -1,0 +1,8 @@
+"""Parley's project package and core domain.
+
+Importing the Celery app here makes ``@shared_task`` bind to it in every process.
+"""
+
+from helpdesk.celery import app as celery_app
+
+__all__ = ["celery_app"]

@@ -1,0 +1,267 @@
+from rest_framework import serializers
+
+from helpdesk.models import ApiKey, Availability, Membership, Operation, Organization, Plan, Role, Team, User
+from helpdesk.models.api_key import ApiKeyPermission
+
+
+class UserSerializer(serializers.ModelSerializer):
+    enabled = serializers.BooleanField(source="is_active", read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "email", "first_name", "last_name", "enabled"]
+
+
+class SignupSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200, help_text="Organization name")
+    email = serializers.EmailField()
+    password = serializers.CharField(
+        min_length=8, max_length=128, write_only=True, style={"input_type": "password"}
+    )
+    plan = serializers.ChoiceField(choices=Plan.choices, default=Plan.STARTER)
+    first_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    last_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+
+
+class LoginSerializer(serializers.Serializer):
+    email = serializers.EmailField()
+    password = serializers.CharField(max_length=128, write_only=True, style={"input_type": "password"})
+
+
+class TokenResponseSerializer(serializers.Serializer):
+    token = serializers.CharField()
+    user = UserSerializer()
+    organization = serializers.DictField(required=False)
+
+
+class TeamCompactSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Team
+        fields = ["id", "name", "emoji"]
+
+
+class AgentSerializer(serializers.ModelSerializer):
+    """An agent is a membership seen with its user's fields (Libredesk's Agent)."""
+
+    email = serializers.EmailField(source="user.email", read_only=True)
+    first_name = serializers.CharField(source="user.first_name", read_only=True)
+    last_name = serializers.CharField(source="user.last_name", read_only=True)
+    avatar_url = serializers.CharField(source="user.avatar_url", read_only=True)
+    user_id = serializers.IntegerField(source="user.id", read_only=True)
+    enabled = serializers.BooleanField(source="is_active", read_only=True)
+    type = serializers.SerializerMethodField()
+    roles = serializers.SerializerMethodField()
+    teams = TeamCompactSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = [
+            "id",
+            "user_id",
+            "email",
+            "first_name",
+            "last_name",
+            "avatar_url",
+            "type",
+            "role",
+            "roles",
+            "availability_status",
+            "enabled",
+            "last_active_at",
+            "teams",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_type(self, obj) -> str:
+        return "agent"
+
+    def get_roles(self, obj) -> list[str]:
+        return [obj.role]
+
+
+class AgentWriteSerializer(serializers.Serializer):
+    email = serializers.EmailField(required=False)
+    first_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    last_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    role = serializers.ChoiceField(choices=Role.choices, required=False)
+    roles = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="Libredesk form of role"
+    )
+    teams = serializers.ListField(child=serializers.IntegerField(), required=False, help_text="Team ids")
+    enabled = serializers.BooleanField(required=False)
+    availability_status = serializers.ChoiceField(choices=Availability.choices, required=False)
+    avatar_url = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    password = serializers.CharField(min_length=8, max_length=128, required=False, write_only=True)
+
+    def validate(self, attrs):
+        roles = attrs.pop("roles", None)
+        if roles and "role" not in attrs:
+            candidates = [r.lower() for r in roles if r.lower() in Role.values]
+            if not candidates:
+                raise serializers.ValidationError({"roles": "Use agent, admin or owner."})
+            ranking = {Role.AGENT: 1, Role.ADMIN: 2, Role.OWNER: 3}
+            attrs["role"] = max(candidates, key=lambda r: ranking[r])
+        team_ids = attrs.get("teams")
+        if team_ids is not None:
+            organization = self.context["organization"]
+            teams = list(Team.objects.filter(organization=organization, pk__in=team_ids))
+            if len(teams) != len(set(team_ids)):
+                raise serializers.ValidationError({"teams": "Unknown team id."})
+            attrs["teams"] = teams
+        return attrs
+
+
+class AvailabilitySerializer(serializers.Serializer):
+    status = serializers.CharField(help_text="online, away, away_manual, offline or away_and_reassigning")
+
+
+class TeamSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Team
+        fields = [
+            "id",
+            "name",
+            "emoji",
+            "conversation_assignment_type",
+            "max_auto_assigned_conversations",
+            "timezone",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "created_at", "updated_at"]
+        extra_kwargs = {"conversation_assignment_type": {"required": False}, "name": {"validators": []}}
+
+    def to_internal_value(self, data):
+        # Libredesk sends "Manual" / "Round robin": normalize before choice validation.
+        if hasattr(data, "get") and isinstance(data.get("conversation_assignment_type"), str):
+            data = {
+                **data,
+                "conversation_assignment_type": data["conversation_assignment_type"]
+                .strip()
+                .lower()
+                .replace(" ", "_"),
+            }
+        return super().to_internal_value(data)
+
+
+class ApiKeySerializer(serializers.ModelSerializer):
+    created_by = serializers.EmailField(source="membership.user.email", read_only=True)
+    is_active = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ApiKey
+        fields = [
+            "id",
+            "name",
+            "key_id",
+            "permissions",
+            "created_by",
+            "is_active",
+            "last_used_at",
+            "revoked_at",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_is_active(self, obj) -> bool:
+        return obj.is_usable
+
+
+class ApiKeyCreateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    permissions = serializers.ListField(
+        child=serializers.ChoiceField(choices=ApiKeyPermission.choices), required=False, default=["read"]
+    )
+
+
+class ApiKeyCreatedSerializer(serializers.Serializer):
+    key = ApiKeySerializer()
+    full_key = serializers.CharField(help_text="Shown once: store it now.")
+
+
+class AgentApiKeySerializer(serializers.Serializer):
+    api_key = serializers.CharField()
+    api_secret = serializers.CharField(help_text="Shown once.")
+
+
+class OrganizationSettingsSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Organization
+        fields = [
+            "id",
+            "name",
+            "slug",
+            "plan",
+            "logo_url",
+            "assistant_name",
+            "chatbot_name",
+            "chat_system_message",
+            "welcome_message",
+            "starter_message",
+            "error_message",
+            "allowed_outbound_hosts",
+            "ollama_endpoints",
+            "ollama_endpoint",
+            "ollama_model",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "slug", "plan", "created_at", "updated_at"]
+
+    def _validate_entries(self, value, label):
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise serializers.ValidationError(f"{label} must be a list of non-empty strings.")
+        if len(value) > 100:
+            raise serializers.ValidationError("At most 100 entries.")
+        return [v.strip() for v in value]
+
+    def validate_allowed_outbound_hosts(self, value):
+        return self._validate_entries(value, "allowed_outbound_hosts")
+
+    def validate_ollama_endpoints(self, value):
+        value = self._validate_entries(value, "ollama_endpoints")
+        for endpoint in value:
+            if not endpoint.startswith(("http://", "https://")):
+                raise serializers.ValidationError(f"'{endpoint}' is not an http(s) URL.")
+        return [v.rstrip("/") for v in value]
+
+
+class PlanSerializer(serializers.Serializer):
+    plan = serializers.ChoiceField(choices=Plan.choices)
+
+
+class AccountStatusSerializer(serializers.Serializer):
+    plan = serializers.CharField()
+    limits = serializers.DictField(child=serializers.IntegerField(allow_null=True))
+    usage = serializers.DictField(child=serializers.IntegerField())
+    agentic_rag_enabled = serializers.BooleanField()
+    domains = serializers.ListField(child=serializers.DictField())
+    organization = serializers.DictField()
+
+
+class OperationSerializer(serializers.ModelSerializer):
+    progress = serializers.FloatField(read_only=True)
+
+    class Meta:
+        model = Operation
+        fields = [
+            "id",
+            "kind",
+            "status",
+            "progress",
+            "progress_done",
+            "progress_total",
+            "message",
+            "error",
+            "result",
+            "target_type",
+            "target_id",
+            "attempts",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "updated_at",
+        ]
+        read_only_fields = fields

@@ -1,0 +1,21 @@
+"""``/api/v1/`` routes of the core domain. Each app adds its own in ``<app>/api/urls.py``."""
+
+from django.urls import re_path
+
+from helpdesk.api.routers import Router
+from helpdesk.api.views import accounts, health, keys, operations, people
+
+router = Router()
+router.register("agents", people.AgentViewSet, basename="agent")
+router.register("teams", people.TeamViewSet, basename="team")
+router.register("api-keys", keys.ApiKeyViewSet, basename="api-key")
+router.register("operations", operations.OperationViewSet, basename="operation")
+
+urlpatterns = [
+    re_path(r"^accounts/?$", accounts.AccountCreateView.as_view(), name="api-accounts"),
+    re_path(r"^auth/login/?$", accounts.LoginView.as_view(), name="api-login"),
+    re_path(r"^account/status/?$", accounts.AccountStatusView.as_view(), name="api-account-status"),
+    re_path(r"^account/settings/?$", accounts.AccountSettingsView.as_view(), name="api-account-settings"),
+    re_path(r"^health/?$", health.HealthView.as_view(), name="api-health"),
+    *router.urls,
+]

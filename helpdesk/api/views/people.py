@@ -1,0 +1,151 @@
+"""Agents (Libredesk) and teams."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from helpdesk import selectors
+from helpdesk.api.exceptions import ServiceError
+from helpdesk.api.serializers import (
+    AgentApiKeySerializer,
+    AgentSerializer,
+    AgentWriteSerializer,
+    AvailabilitySerializer,
+    TeamSerializer,
+)
+from helpdesk.api.viewsets import OrganizationScopedViewSet
+from helpdesk.models import Role
+from helpdesk.services import agents as agent_services
+from helpdesk.services import api_keys as key_services
+from helpdesk.services import teams as team_services
+
+
+@extend_schema(tags=["Agents"])
+class AgentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrganizationScopedViewSet):
+    serializer_class = AgentSerializer
+    write_role = Role.ADMIN
+    action_roles = {"me": Role.AGENT, "availability": Role.AGENT}
+    filterset_fields = ["role", "availability_status", "is_active"]
+    ordering_fields = ["created_at", "last_active_at", "user__email", "user__first_name"]
+
+    def scoped_queryset(self, organization):
+        return selectors.agent_list(organization=organization)
+
+    @extend_schema(request=AgentWriteSerializer, responses={201: AgentSerializer})
+    def create(self, request):
+        data = AgentWriteSerializer(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        if not values.get("email"):
+            raise ServiceError("An email address is required.", fields={"email": ["This field is required."]})
+        membership, generated_password = agent_services.agent_invite(
+            organization=self.organization,
+            email=values["email"],
+            first_name=values.get("first_name", ""),
+            last_name=values.get("last_name", ""),
+            role=values.get("role", Role.AGENT),
+            teams=values.get("teams"),
+            password=values.get("password"),
+            actor=self.membership,
+        )
+        body = AgentSerializer(
+            selectors.agent_list(organization=self.organization).get(pk=membership.pk)
+        ).data
+        if generated_password:
+            body["initial_password"] = generated_password
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=AgentWriteSerializer, responses=AgentSerializer)
+    def update(self, request, pk=None):
+        membership = self.get_object()
+        data = AgentWriteSerializer(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        agent_services.agent_update(
+            membership=membership,
+            actor=self.membership,
+            first_name=values.get("first_name"),
+            last_name=values.get("last_name"),
+            role=values.get("role"),
+            is_active=values.get("enabled"),
+            teams=values.get("teams"),
+            availability_status=values.get("availability_status"),
+            avatar_url=values.get("avatar_url"),
+        )
+        return Response(AgentSerializer(self.get_queryset().get(pk=membership.pk)).data)
+
+    partial_update = update
+
+    def destroy(self, request, pk=None):
+        agent_services.agent_remove(membership=self.get_object(), actor=self.membership)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @action(detail=False, methods=["get"])
+    def me(self, request):
+        return Response(AgentSerializer(self.get_queryset().get(pk=self.membership.pk)).data)
+
+    @extend_schema(request=AvailabilitySerializer, responses=AgentSerializer)
+    @action(detail=False, methods=["put", "patch"], url_path="me/availability")
+    def availability(self, request):
+        data = AvailabilitySerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        agent_services.agent_set_availability(
+            membership=self.membership, status=data.validated_data["status"]
+        )
+        return Response(AgentSerializer(self.get_queryset().get(pk=self.membership.pk)).data)
+
+    @extend_schema(request=None, responses={200: AgentApiKeySerializer, 204: None})
+    @action(detail=True, methods=["post", "delete"], url_path="api-key")
+    def api_key(self, request, pk=None):
+        """Libredesk: generate (POST) or revoke (DELETE) the agent's key/secret pair.
+        Admins may do it for anyone; an agent only for itself."""
+        membership = self.get_object()
+        if membership.pk != self.membership.pk and not self.tenant.has_role(Role.ADMIN):
+            raise ServiceError(
+                "Only admins can manage another agent's API key.", code="permission_denied", status_code=403
+            )
+        if request.method == "DELETE":
+            key_services.agent_api_key_revoke(membership=membership)
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        api_key, api_secret = key_services.agent_api_key_generate(membership=membership)
+        return Response({"api_key": api_key, "api_secret": api_secret})
+
+    def get_permissions(self):
+        if self.action == "api_key":
+            self.action_roles = {**self.action_roles, "api_key": Role.AGENT}
+        return super().get_permissions()
+
+
+@extend_schema(tags=["Teams"])
+class TeamViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    OrganizationScopedViewSet,
+):
+    serializer_class = TeamSerializer
+    write_role = Role.ADMIN
+    filterset_fields = ["conversation_assignment_type"]
+    ordering_fields = ["name", "created_at"]
+
+    def scoped_queryset(self, organization):
+        return selectors.team_list(organization=organization)
+
+    def create(self, request):
+        data = self.get_serializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        team = team_services.team_create(organization=self.organization, **data.validated_data)
+        return Response(self.get_serializer(team).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request, pk=None):
+        team = self.get_object()
+        data = self.get_serializer(team, data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        team = team_services.team_update(team=team, **data.validated_data)
+        return Response(self.get_serializer(team).data)
+
+    partial_update = update
+
+    def destroy(self, request, pk=None):
+        team_services.team_delete(team=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class HelpdeskConfig(AppConfig):
+    name = "helpdesk"
+    verbose_name = "Helpdesk core"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from helpdesk import health  # noqa: F401  (registers the core health checks)
+        from helpdesk.api import schema  # noqa: F401  (OpenAPI auth extensions)

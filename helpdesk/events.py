@@ -1,0 +1,58 @@
+"""Domain events: ``emit(organization, name, payload)`` runs subscribers after the transaction
+commits, so no subscriber (webhooks, chatbots, …) ever sees a row that may still roll back.
+
+Higher apps subscribe in ``AppConfig.ready()``; the helpdesk never imports them."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+# The events an integrator can subscribe a webhook to (API.md, Webhooks).
+EVENT_NAMES = (
+    "ticket.created",
+    "ticket.updated",
+    "ticket.resolved",
+    "ticket.closed",
+    "conversation.created",
+    "conversation.updated",
+    "message.created",
+    "chat.escalated",
+    "document.processed",
+    "training.completed",
+    "sla.breached",
+    "webhook.test",
+)
+
+Handler = Callable[[Any, str, dict], None]
+_subscribers: dict[str, list[Handler]] = defaultdict(list)
+
+
+def subscribe(name: str, handler: Handler) -> None:
+    """Call ``handler(organization, name, payload)`` for each event ``name`` ("*" for all)."""
+    if handler not in _subscribers[name]:
+        _subscribers[name].append(handler)
+
+
+def unsubscribe(name: str, handler: Handler) -> None:
+    if handler in _subscribers[name]:
+        _subscribers[name].remove(handler)
+
+
+def emit(organization, name: str, payload: dict) -> None:
+    """Publish an event once the current transaction (if any) commits."""
+    transaction.on_commit(lambda: _dispatch(organization, name, payload))
+
+
+def _dispatch(organization, name: str, payload: dict) -> None:
+    for handler in [*_subscribers.get(name, ()), *_subscribers.get("*", ())]:
+        try:
+            handler(organization, name, payload)
+        except Exception:  # one failing subscriber must not stop the others or the caller
+            logger.exception("event subscriber %r failed for %s", handler, name)

@@ -1,0 +1,29 @@
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+
+from helpdesk.tenancy import tenant_for_session
+
+ACTIVITY_RESOLUTION_SECONDS = 60
+
+
+class TenantMiddleware:
+    """Puts ``request.tenant`` (lazy) on UI requests and keeps the member's last_active_at fresh."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.tenant = SimpleLazyObject(lambda: tenant_for_session(request))
+        response = self.get_response(request)
+        if request.user.is_authenticated and not request.path.startswith(("/static/", "/api/")):
+            tenant = request.tenant
+            if tenant:
+                _touch(tenant.membership)
+        return response
+
+
+def _touch(membership) -> None:
+    now = timezone.now()
+    last = membership.last_active_at
+    if last is None or (now - last).total_seconds() > ACTIVITY_RESOLUTION_SECONDS:
+        type(membership).objects.filter(pk=membership.pk).update(last_active_at=now)

@@ -1,0 +1,23 @@
+"""Core domain: organizations, people, teams, credentials, long jobs and webhooks."""
+
+from helpdesk.models.api_key import ApiKey
+from helpdesk.models.operation import Operation
+from helpdesk.models.organization import PLAN_LIMITS, Organization, Plan
+from helpdesk.models.people import Availability, Membership, Role, User
+from helpdesk.models.team import Team
+from helpdesk.models.webhook import Webhook, WebhookDelivery
+
+__all__ = [
+    "PLAN_LIMITS",
+    "ApiKey",
+    "Availability",
+    "Membership",
+    "Operation",
+    "Organization",
+    "Plan",
+    "Role",
+    "Team",
+    "User",
+    "Webhook",
+    "WebhookDelivery",
+]

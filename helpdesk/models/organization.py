@@ -1,0 +1,70 @@
+from django.db import models
+
+LIMITED_RESOURCES = ("agents", "domains", "chatbots", "documents", "kb_items")
+
+
+class Plan(models.TextChoices):
+    STARTER = "starter", "Starter"
+    BUSINESS = "business", "Business"
+    ENTERPRISE = "enterprise", "Enterprise"
+    SELF_HOSTED = "self_hosted", "Self-hosted"
+
+
+# None means "no limit". API.md: Nova Chat's starter numbers, business, unlimited above.
+PLAN_LIMITS: dict[str, dict[str, int | None]] = {
+    Plan.STARTER: {"domains": 1, "agents": 3, "kb_items": 50, "chatbots": 1, "documents": 25},
+    Plan.BUSINESS: {"domains": 10, "agents": 25, "kb_items": 1000, "chatbots": 10, "documents": 1000},
+    Plan.ENTERPRISE: dict.fromkeys(LIMITED_RESOURCES),
+    Plan.SELF_HOSTED: dict.fromkeys(LIMITED_RESOURCES),
+}
+
+
+class Organization(models.Model):
+    """A tenant. Every other row in the product belongs to exactly one organization."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    plan = models.CharField(max_length=20, choices=Plan.choices, default=Plan.STARTER)
+    limit_agents = models.PositiveIntegerField(null=True, blank=True)
+    limit_domains = models.PositiveIntegerField(null=True, blank=True)
+    limit_chatbots = models.PositiveIntegerField(null=True, blank=True)
+    limit_documents = models.PositiveIntegerField(null=True, blank=True)
+    limit_kb_items = models.PositiveIntegerField(null=True, blank=True)
+
+    # SysAid-style assistant settings (API: account/settings).
+    logo_url = models.URLField(blank=True)
+    assistant_name = models.CharField(max_length=100, default="Parley Assistant")
+    chatbot_name = models.CharField(max_length=100, default="Parley Bot")
+    chat_system_message = models.TextField(blank=True)
+    welcome_message = models.TextField(default="Hi! How can we help you today?")
+    starter_message = models.TextField(blank=True)
+    error_message = models.TextField(
+        default="I'm not sure about that one. Would you like me to connect you with a person from our team?"
+    )
+
+    # Outbound safety and AI provider (admin-managed).
+    allowed_outbound_hosts = models.JSONField(default=list, blank=True)
+    ollama_endpoints = models.JSONField(default=list, blank=True)
+    ollama_endpoint = models.CharField(max_length=300, blank=True)
+    ollama_model = models.CharField(max_length=200, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def limits(self) -> dict[str, int | None]:
+        return {resource: getattr(self, f"limit_{resource}") for resource in LIMITED_RESOURCES}
+
+    @property
+    def agentic_rag_enabled(self) -> bool:
+        return self.plan != Plan.STARTER
+
+    def apply_plan_limits(self) -> None:
+        for resource, value in PLAN_LIMITS[self.plan].items():
+            setattr(self, f"limit_{resource}", value)

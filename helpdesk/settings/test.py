@@ -1,0 +1,48 @@
+"""Test settings: fast and deterministic.
+
+By default: SQLite, eager Celery, Chroma in-process (PersistentClient in a temp folder).
+With PARLEY_INTEGRATION=1: DATABASE_URL (PostgreSQL), Redis as broker and cache, a real Celery
+worker and a Chroma server started by tests/conftest.py."""
+
+import os
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("PARLEY_VAR_DIR", tempfile.mkdtemp(prefix="parley-test-"))
+
+from helpdesk.settings.base import *  # noqa: E402,F403
+from helpdesk.settings.environment import env  # noqa: E402
+
+INTEGRATION = env.bool("PARLEY_INTEGRATION", default=False)
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="parley-media-"))
+LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+
+if INTEGRATION:
+    DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/parley")}
+    REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
+    CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/14")
+    CELERY_TASK_ALWAYS_EAGER = False
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CHROMA_MODE = "http"
+else:
+    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+    CELERY_BROKER_URL = "memory://"
+    CELERY_TASK_ALWAYS_EAGER = True
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
+    CHROMA_MODE = "persistent"
+    CHROMA_PATH = Path(tempfile.mkdtemp(prefix="parley-chroma-"))
+
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,  # noqa: F405
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": "10000/min",
+        "credential": "10000/min",
+        "login": "10000/min",
+        "public": "10000/min",
+    },
+}
+OLLAMA_TIMEOUT = 5.0
+WEBHOOK_RETRY_BASE_SECONDS = 0.01

@@ -1,0 +1,16 @@
+"""UI routes of the core: authentication, home, settings."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from helpdesk.views import home
+
+urlpatterns = [
+    path(
+        "login/",
+        auth_views.LoginView.as_view(template_name="auth/login.html", redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", home.home, name="home"),
+]

@@ -1,0 +1,3 @@
+"""UI routes of the knowledge app."""
+
+urlpatterns: list = []
