@@ -9,3 +9,10 @@ class HelpdeskConfig(AppConfig):
     def ready(self) -> None:
         from helpdesk import health  # noqa: F401  (registers the core health checks)
         from helpdesk.api import schema  # noqa: F401  (OpenAPI auth extensions)
+        from helpdesk.services.agents import register_agent_usage
+
+        register_agent_usage()
+
+        from helpdesk.services.webhooks import register_webhook_subscriber
+
+        register_webhook_subscriber()

@@ -71,3 +71,7 @@ def agent_api(api_for, agent):
 @pytest.fixture
 def other_api(api_for, other_admin):
     return api_for(other_admin)
+
+
+# The integration suite's Chroma server and Celery worker (inactive unless PARLEY_INTEGRATION=1).
+from tests.integration import celery_worker_process, chroma_server, real_worker  # noqa: E402,F401

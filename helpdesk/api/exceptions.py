@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -11,6 +12,7 @@ from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
 from helpdesk.errors import DomainError
 
@@ -78,7 +80,8 @@ def exception_handler(exc, context):
 
     response = drf_exception_handler(exc, context)
     if response is None:
-        logger.exception("unexpected error in API view", exc_info=exc)
+        logger.error("unexpected error in API view", exc_info=exc)
+        set_rollback()  # with ATOMIC_REQUESTS, a half-done write must not be committed
         return Response(
             error_body("Something went wrong on our side. It has been logged.", "server_error"),
             status=status.HTTP_500_INTERNAL_SERVER_ERROR,
@@ -95,7 +98,9 @@ def exception_handler(exc, context):
         code = codes if isinstance(codes, str) else "error"
         body = error_body(_first_message(exc.detail), code, getattr(exc, "fields", None))
         if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
-            body["retry_after"] = int(exc.wait)
+            body["retry_after"] = max(1, math.ceil(exc.wait))
+        if response.status_code == status.HTTP_401_UNAUTHORIZED and "WWW-Authenticate" not in response:
+            response["WWW-Authenticate"] = 'Bearer realm="api"'
     response.data = body
     return response
 

@@ -87,30 +87,55 @@ class AgentWriteSerializer(serializers.Serializer):
     last_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
     role = serializers.ChoiceField(choices=Role.choices, required=False)
     roles = serializers.ListField(
-        child=serializers.CharField(), required=False, help_text="Libredesk form of role"
+        child=serializers.CharField(max_length=50), required=False, help_text="Libredesk form of role"
     )
-    teams = serializers.ListField(child=serializers.IntegerField(), required=False, help_text="Team ids")
+    teams = serializers.ListField(
+        child=serializers.CharField(max_length=100),
+        required=False,
+        max_length=200,
+        help_text="Team ids (or team names, as Libredesk sends them)",
+    )
     enabled = serializers.BooleanField(required=False)
     availability_status = serializers.ChoiceField(choices=Availability.choices, required=False)
     avatar_url = serializers.CharField(max_length=500, required=False, allow_blank=True)
     password = serializers.CharField(min_length=8, max_length=128, required=False, write_only=True)
+    new_password = serializers.CharField(
+        min_length=8, max_length=128, required=False, write_only=True, help_text="Libredesk form of password"
+    )
+    send_welcome_email = serializers.BooleanField(required=False, help_text="Accepted for Libredesk; unused")
 
     def validate(self, attrs):
+        new_password = attrs.pop("new_password", None)
+        if new_password and "password" not in attrs:
+            attrs["password"] = new_password
+        attrs.pop("send_welcome_email", None)
         roles = attrs.pop("roles", None)
         if roles and "role" not in attrs:
-            candidates = [r.lower() for r in roles if r.lower() in Role.values]
+            candidates = [r.strip().lower() for r in roles if r.strip().lower() in Role.values]
             if not candidates:
-                raise serializers.ValidationError({"roles": "Use agent, admin or owner."})
+                raise serializers.ValidationError({"roles": ["Use agent, admin or owner."]})
             ranking = {Role.AGENT: 1, Role.ADMIN: 2, Role.OWNER: 3}
             attrs["role"] = max(candidates, key=lambda r: ranking[r])
-        team_ids = attrs.get("teams")
-        if team_ids is not None:
-            organization = self.context["organization"]
-            teams = list(Team.objects.filter(organization=organization, pk__in=team_ids))
-            if len(teams) != len(set(team_ids)):
-                raise serializers.ValidationError({"teams": "Unknown team id."})
-            attrs["teams"] = teams
+        if attrs.get("teams") is not None:
+            attrs["teams"] = self._resolve_teams(attrs["teams"])
         return attrs
+
+    def _resolve_teams(self, references: list[str]) -> list[Team]:
+        organization = self.context["organization"]
+        references = [reference.strip() for reference in references if reference.strip()]
+        ids = {int(reference) for reference in references if reference.isdigit()}
+        names = {reference.lower() for reference in references if not reference.isdigit()}
+        teams = list(Team.objects.filter(organization=organization, pk__in=ids)) if ids else []
+        if names:
+            teams += [
+                team for team in Team.objects.filter(organization=organization) if team.name.lower() in names
+            ]
+        found_ids = {team.pk for team in teams}
+        found_names = {team.name.lower() for team in teams}
+        missing = [r for r in references if (int(r) not in found_ids if r.isdigit() else r.lower() not in found_names)]
+        if missing:
+            raise serializers.ValidationError({"teams": [f"Unknown team: {', '.join(missing)}."]})
+        return list({team.pk: team for team in teams}.values())
 
 
 class AvailabilitySerializer(serializers.Serializer):

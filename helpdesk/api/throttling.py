@@ -1,11 +1,26 @@
+"""Throttles. Rates come from ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]`` (env ``THROTTLE_*``),
+read when a request is throttled rather than at import, so a settings override takes effect."""
+
+from django.core.exceptions import ImproperlyConfigured
 from rest_framework import throttling
+from rest_framework.settings import api_settings
 
 
-class AnonymousRateThrottle(throttling.AnonRateThrottle):
+class _CurrentRatesMixin:
+    """DRF binds ``THROTTLE_RATES`` once at import time; look the rate up in the live settings."""
+
+    def get_rate(self):
+        rates = api_settings.DEFAULT_THROTTLE_RATES or {}
+        if self.scope not in rates:
+            raise ImproperlyConfigured(f"No throttle rate set for scope '{self.scope}'.")
+        return rates[self.scope]
+
+
+class AnonymousRateThrottle(_CurrentRatesMixin, throttling.AnonRateThrottle):
     scope = "anon"
 
 
-class CredentialRateThrottle(throttling.SimpleRateThrottle):
+class CredentialRateThrottle(_CurrentRatesMixin, throttling.SimpleRateThrottle):
     """Per credential (API key or session user) rather than per IP."""
 
     scope = "credential"
@@ -17,13 +32,13 @@ class CredentialRateThrottle(throttling.SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": ident}
 
 
-class LoginRateThrottle(throttling.AnonRateThrottle):
+class LoginRateThrottle(_CurrentRatesMixin, throttling.AnonRateThrottle):
     """Sign-up and login: per client address, to slow password guessing."""
 
     scope = "login"
 
 
-class PublicRateThrottle(throttling.AnonRateThrottle):
+class PublicRateThrottle(_CurrentRatesMixin, throttling.AnonRateThrottle):
     """Public endpoints (widget): per client address."""
 
     scope = "public"

@@ -16,11 +16,32 @@ class AgentError(DomainError):
     pass
 
 
+def agent_count(organization: Organization) -> int:
+    """Seats in use: active members (disabled ones free their seat)."""
+    return Membership.objects.filter(organization=organization, is_active=True).count()
+
+
+def register_agent_usage() -> None:
+    """Called from ``HelpdeskConfig.ready()``: the plan's ``agents`` limit counts active members."""
+    limits.register_usage_counter("agents", agent_count)
+
+
 def _check_role_change(*, actor: Membership | None, role: str) -> None:
     if role not in Role.values:
         raise AgentError(f"Unknown role '{role}'. Use agent, admin or owner.", field="role")
     if role == Role.OWNER and actor is not None and actor.role != Role.OWNER:
         raise AgentError("Only an owner can make someone an owner.", field="role", code="permission_denied")
+
+
+def _check_may_manage(*, actor: Membership | None, membership: Membership, what: str) -> None:
+    """Admins manage agents and admins; only owners manage owners."""
+    if actor is not None and membership.role == Role.OWNER and actor.role != Role.OWNER:
+        raise AgentError(f"Only an owner can {what} an owner.", code="permission_denied")
+
+
+def _check_teams(organization: Organization, teams: list[Team] | None) -> None:
+    if teams and any(team.organization_id != organization.pk for team in teams):
+        raise AgentError("Unknown team.", field="teams")
 
 
 @transaction.atomic
@@ -33,18 +54,24 @@ def agent_invite(
     role: str = Role.AGENT,
     teams: list[Team] | None = None,
     password: str | None = None,
+    is_active: bool = True,
+    availability_status: str | None = None,
     actor: Membership | None = None,
 ) -> tuple[Membership, str | None]:
     """Add a person to the organization. A new user gets a random password (returned once) unless
-    one is given; an existing user simply joins. Returns the membership and any generated password."""
+    one is given; an existing user simply joins. Returns the membership and any generated password.
+    Refused with ``limit_exceeded`` when the plan's agents limit is reached."""
     _check_role_change(actor=actor, role=role)
+    _check_teams(organization, teams)
+    status = _valid_availability(availability_status) if availability_status else Availability.OFFLINE
     email = email.strip().lower()
     existing = Membership.objects.filter(organization=organization, user__email__iexact=email).first()
     if existing is not None:
         raise AgentError(
             "This person is already a member of the organization.", field="email", code="conflict"
         )
-    limits.ensure_within_limit(organization, "agents")
+    if is_active:
+        limits.ensure_within_limit(organization, "agents")
     generated = None
     user = User.objects.filter(email__iexact=email).first()
     if user is None:
@@ -53,7 +80,9 @@ def agent_invite(
         user = User.objects.create_user(
             email=email, password=password, first_name=first_name, last_name=last_name
         )
-    membership = Membership.objects.create(organization=organization, user=user, role=role)
+    membership = Membership.objects.create(
+        organization=organization, user=user, role=role, is_active=is_active, availability_status=status
+    )
     if teams:
         membership.teams.set(teams)
     return membership, generated
@@ -72,27 +101,28 @@ def agent_update(
     availability_status: str | None = None,
     avatar_url: str | None = None,
 ) -> Membership:
+    """Change a member. Only owners change owners; nobody disables themselves; an organization
+    always keeps an active owner; re-enabling a member needs a free seat in the plan."""
+    _check_may_manage(actor=actor, membership=membership, what="change")
+    _check_teams(membership.organization, teams)
     user = membership.user
-    if first_name is not None:
-        user.first_name = first_name
-    if last_name is not None:
-        user.last_name = last_name
-    if avatar_url is not None:
-        user.avatar_url = avatar_url
-    user.save()
+    user_changes = {"first_name": first_name, "last_name": last_name, "avatar_url": avatar_url}
+    user_changes = {field: value for field, value in user_changes.items() if value is not None}
+    if user_changes:
+        for field, value in user_changes.items():
+            setattr(user, field, value)
+        user.save(update_fields=list(user_changes))
     if role is not None and role != membership.role:
         _check_role_change(actor=actor, role=role)
-        if membership.role == Role.OWNER and actor is not None and actor.role != Role.OWNER:
-            raise AgentError(
-                "Only an owner can change an owner's role.", field="role", code="permission_denied"
-            )
-        _ensure_an_owner_remains(membership, leaving=True)
+        _ensure_an_owner_remains(membership)
         membership.role = role
     if is_active is not None and is_active != membership.is_active:
         if not is_active:
             if actor is not None and actor.pk == membership.pk:
                 raise AgentError("You cannot disable yourself.", field="enabled")
-            _ensure_an_owner_remains(membership, leaving=True)
+            _ensure_an_owner_remains(membership)
+        else:
+            limits.ensure_within_limit(membership.organization, "agents")
         membership.is_active = is_active
     if availability_status is not None:
         membership.availability_status = _valid_availability(availability_status)
@@ -111,9 +141,11 @@ def agent_set_availability(*, membership: Membership, status: str) -> Membership
 
 @transaction.atomic
 def agent_remove(*, membership: Membership, actor: Membership | None = None) -> None:
+    """Remove a member from the organization (the user and their other memberships stay)."""
     if actor is not None and actor.pk == membership.pk:
         raise AgentError("You cannot remove yourself.")
-    _ensure_an_owner_remains(membership, leaving=True)
+    _check_may_manage(actor=actor, membership=membership, what="remove")
+    _ensure_an_owner_remains(membership)
     membership.delete()
 
 
@@ -122,16 +154,18 @@ _AVAILABILITY_ALIASES = {"available": Availability.ONLINE, "busy": Availability.
 
 
 def _valid_availability(status: str) -> str:
-    status = _AVAILABILITY_ALIASES.get(status, status)
-    if status not in Availability.values:
+    key = str(status).strip().lower()
+    key = _AVAILABILITY_ALIASES.get(key, key)
+    if key not in Availability.values:
         raise AgentError(
             f"Unknown availability '{status}'. Use one of: {', '.join(Availability.values)}.", field="status"
         )
-    return status
+    return key
 
 
-def _ensure_an_owner_remains(membership: Membership, *, leaving: bool) -> None:
-    if membership.role != Role.OWNER or not leaving:
+def _ensure_an_owner_remains(membership: Membership) -> None:
+    """``membership`` stops being an active owner: refuse if it is the last one."""
+    if membership.role != Role.OWNER or not membership.is_active:
         return
     others = Membership.objects.filter(
         organization=membership.organization, role=Role.OWNER, is_active=True

@@ -17,16 +17,23 @@ INTEGRATION = env.bool("PARLEY_INTEGRATION", default=False)
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="parley-media-"))
+# Shared with a worker subprocess in the integration suite (it inherits the environment).
+os.environ.setdefault("PARLEY_TEST_MEDIA_ROOT", tempfile.mkdtemp(prefix="parley-media-"))
+MEDIA_ROOT = Path(os.environ["PARLEY_TEST_MEDIA_ROOT"])
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 
 if INTEGRATION:
     DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/parley")}
     REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
     CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/14")
-    CELERY_TASK_ALWAYS_EAGER = False
+    # Eager by default so ordinary tests stay synchronous; tests that take the ``real_worker``
+    # fixture switch to the Celery worker process started by tests/integration.py.
+    CELERY_TASK_ALWAYS_EAGER = True
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
     CHROMA_MODE = "http"
+    os.environ.setdefault("CHROMA_URL", "http://127.0.0.1:8765")
+    CHROMA_URL = os.environ["CHROMA_URL"]
+    CHROMA_PATH = Path(os.environ.setdefault("PARLEY_TEST_CHROMA_PATH", tempfile.mkdtemp(prefix="parley-chroma-")))
 else:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
     CELERY_BROKER_URL = "memory://"
