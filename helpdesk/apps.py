@@ -16,3 +16,7 @@ class HelpdeskConfig(AppConfig):
         from helpdesk.services.webhooks import register_webhook_subscriber
 
         register_webhook_subscriber()
+
+        from helpdesk.views.areas import register_core_navigation
+
+        register_core_navigation()

@@ -187,9 +187,7 @@ def visible_settings_sections(tenant, path: str = "") -> list[tuple[str, list[Re
         if url is None:
             continue
         sections.setdefault(page.section, []).append(
-            ResolvedLink(
-                page.key, page.label, url, page.icon, "", _is_active(path, url), page.description
-            )
+            ResolvedLink(page.key, page.label, url, page.icon, "", _is_active(path, url), page.description)
         )
     return list(sections.items())
 

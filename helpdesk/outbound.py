@@ -108,6 +108,10 @@ class _PinnedTransport(httpx.HTTPTransport):
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         if request.url.host.lower().rstrip(".") != self._checked.host:
             raise httpx.ConnectError(f"Redirect to another host ({request.url.host}) is not followed.")
+        # Connect to the checked address rather than resolving the name again; the Host header
+        # (set when the request was built) and TLS (SNI, certificate check) keep using the name.
+        request.url = request.url.copy_with(host=self._checked.addresses[0])
+        request.extensions = {**request.extensions, "sni_hostname": self._checked.host}
         return super().handle_request(request)
 
 

@@ -8,6 +8,8 @@ from helpdesk.models import Role
 from helpdesk.services import api_keys
 from tests.factories import MembershipFactory, OrganizationFactory
 
+pytest_plugins = ["tests.ollama_fixtures"]  # fake_ollama, unreachable_ollama_host, ollama_down…
+
 PASSWORD = "correct-horse-battery"
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import math
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404, JsonResponse
@@ -73,7 +73,7 @@ def exception_handler(exc, context):
     elif isinstance(exc, IntegrityError):
         logger.warning("integrity error turned into 409: %s", exc)
         exc = Conflict("This conflicts with an existing record.", code="conflict")
-    elif isinstance(exc, Http404):
+    elif isinstance(exc, (Http404, ObjectDoesNotExist)):
         exc = exceptions.NotFound("Not found.")
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()

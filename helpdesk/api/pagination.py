@@ -10,12 +10,16 @@ class PageNumberPagination(pagination.PageNumberPagination):
     max_page_size = 200
 
     def get_page_size(self, request):
-        if self.page_size_query_param not in request.query_params and "page_size" in request.query_params:
-            try:
-                return min(max(int(request.query_params["page_size"]), 1), self.max_page_size)
-            except (TypeError, ValueError):
-                return self.page_size
-        return super().get_page_size(request)
+        """``per_page`` or its alias ``page_size``; capped at 200; anything not a positive
+        integer falls back to the default."""
+        for param in (self.page_size_query_param, "page_size"):
+            if param in request.query_params:
+                try:
+                    size = int(request.query_params[param])
+                except (TypeError, ValueError):
+                    return self.page_size
+                return min(size, self.max_page_size) if size > 0 else self.page_size
+        return self.page_size
 
     def get_paginated_response(self, data):
         return Response(

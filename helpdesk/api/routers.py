@@ -7,4 +7,7 @@ class Router(DefaultRouter):
     include_root_view = False
 
     def __init__(self):
-        super().__init__(trailing_slash="/?")
+        super().__init__()
+        # DRF only accepts True/False here (and turns any truthy value into "/"), so set the
+        # optional-slash regex after initialisation.
+        self.trailing_slash = "/?"

@@ -1,3 +1,4 @@
+from django.contrib.auth import password_validation
 from rest_framework import serializers
 
 from helpdesk.models import ApiKey, Availability, Membership, Operation, Organization, Plan, Role, Team, User
@@ -21,6 +22,10 @@ class SignupSerializer(serializers.Serializer):
     plan = serializers.ChoiceField(choices=Plan.choices, default=Plan.STARTER)
     first_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     last_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+
+    def validate_password(self, value):
+        password_validation.validate_password(value)
+        return value
 
 
 class LoginSerializer(serializers.Serializer):
@@ -122,24 +127,27 @@ class AgentWriteSerializer(serializers.Serializer):
 
     def _resolve_teams(self, references: list[str]) -> list[Team]:
         organization = self.context["organization"]
-        references = [reference.strip() for reference in references if reference.strip()]
-        ids = {int(reference) for reference in references if reference.isdigit()}
-        names = {reference.lower() for reference in references if not reference.isdigit()}
-        teams = list(Team.objects.filter(organization=organization, pk__in=ids)) if ids else []
-        if names:
-            teams += [
-                team for team in Team.objects.filter(organization=organization) if team.name.lower() in names
-            ]
-        found_ids = {team.pk for team in teams}
-        found_names = {team.name.lower() for team in teams}
-        missing = [r for r in references if (int(r) not in found_ids if r.isdigit() else r.lower() not in found_names)]
+        by_id = {team.pk: team for team in Team.objects.filter(organization=organization)}
+        by_name = {team.name.lower(): team for team in by_id.values()}
+        teams, missing = {}, []
+        for reference in (reference.strip() for reference in references):
+            team = by_id.get(int(reference)) if reference.isdigit() and len(reference) < 19 else None
+            team = team or by_name.get(reference.lower())
+            if team is None:
+                missing.append(reference)
+            else:
+                teams[team.pk] = team
         if missing:
             raise serializers.ValidationError({"teams": [f"Unknown team: {', '.join(missing)}."]})
-        return list({team.pk: team for team in teams}.values())
+        return list(teams.values())
 
 
 class AvailabilitySerializer(serializers.Serializer):
-    status = serializers.CharField(help_text="online, away, away_manual, offline or away_and_reassigning")
+    status = serializers.CharField(
+        max_length=40,
+        help_text="online, away, away_manual, offline or away_and_reassigning "
+        "(Libredesk's available and busy are accepted too)",
+    )
 
 
 class TeamSerializer(serializers.ModelSerializer):
@@ -166,7 +174,8 @@ class TeamSerializer(serializers.ModelSerializer):
                 "conversation_assignment_type": data["conversation_assignment_type"]
                 .strip()
                 .lower()
-                .replace(" ", "_"),
+                .replace(" ", "_")
+                .replace("-", "_"),
             }
         return super().to_internal_value(data)
 

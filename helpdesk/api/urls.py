@@ -3,13 +3,14 @@
 from django.urls import re_path
 
 from helpdesk.api.routers import Router
-from helpdesk.api.views import accounts, health, keys, operations, people
+from helpdesk.api.views import accounts, ai_provider, health, keys, operations, people, webhooks
 
 router = Router()
 router.register("agents", people.AgentViewSet, basename="agent")
 router.register("teams", people.TeamViewSet, basename="team")
 router.register("api-keys", keys.ApiKeyViewSet, basename="api-key")
 router.register("operations", operations.OperationViewSet, basename="operation")
+router.register("webhooks", webhooks.WebhookViewSet, basename="webhook")
 
 urlpatterns = [
     re_path(r"^accounts/?$", accounts.AccountCreateView.as_view(), name="api-accounts"),
@@ -17,5 +18,7 @@ urlpatterns = [
     re_path(r"^account/status/?$", accounts.AccountStatusView.as_view(), name="api-account-status"),
     re_path(r"^account/settings/?$", accounts.AccountSettingsView.as_view(), name="api-account-settings"),
     re_path(r"^health/?$", health.HealthView.as_view(), name="api-health"),
+    re_path(r"^ai/provider/?$", ai_provider.AIProviderView.as_view(), name="api-ai-provider"),
+    re_path(r"^ai/provider/test/?$", ai_provider.AIProviderTestView.as_view(), name="api-ai-provider-test"),
     *router.urls,
 ]

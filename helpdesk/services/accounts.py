@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ipaddress
+import re
 import secrets
 from datetime import timedelta
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib.auth import authenticate
@@ -11,6 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from helpdesk import ollama as ollama_adapter
+from helpdesk import outbound
 from helpdesk.errors import DomainError
 from helpdesk.models import ApiKey, Membership, Organization, Plan, Role, User
 from helpdesk.models.api_key import ApiKeyKind
@@ -71,7 +76,32 @@ def organization_create(
     return organization, membership
 
 
+@transaction.atomic
 def organization_update_settings(*, organization: Organization, changes: dict) -> Organization:
+    """Change the organization's settings. ``allowed_outbound_hosts`` entries must be host names,
+    IPs or CIDR networks (never cloud metadata, never broader than /8 or /32 for IPv6), and every
+    Ollama endpoint must pass the outbound guard with the resulting allow-list."""
+    changes = dict(changes)
+    if "allowed_outbound_hosts" in changes:
+        changes["allowed_outbound_hosts"] = _clean_outbound_hosts(changes["allowed_outbound_hosts"])
+    if "ollama_endpoints" in changes:
+        changes["ollama_endpoints"] = _dedupe([e.strip().rstrip("/") for e in changes["ollama_endpoints"]])
+    if "ollama_endpoint" in changes:
+        changes["ollama_endpoint"] = (changes["ollama_endpoint"] or "").strip().rstrip("/")
+    if {"allowed_outbound_hosts", "ollama_endpoints", "ollama_endpoint"} & set(changes):
+        allowed = changes.get("allowed_outbound_hosts", organization.allowed_outbound_hosts)
+        guard = SimpleNamespace(allowed_outbound_hosts=allowed)
+        endpoints = [
+            ("ollama_endpoints", e) for e in changes.get("ollama_endpoints", organization.ollama_endpoints)
+        ]
+        single = changes.get("ollama_endpoint", organization.ollama_endpoint)
+        if single:
+            endpoints.append(("ollama_endpoint", single))
+        for field, endpoint in endpoints:
+            try:
+                outbound.check_url(endpoint, organization=guard)
+            except (outbound.OutboundRefused, ValueError) as exc:  # ValueError: unparsable URL
+                raise AccountError(f"Ollama endpoint {endpoint}: {exc}", field=field) from exc
     for field, value in changes.items():
         setattr(organization, field, value)
     if "plan" in changes:
@@ -79,6 +109,51 @@ def organization_update_settings(*, organization: Organization, changes: dict) -
     organization.full_clean(exclude=["slug"])
     organization.save()
     return organization
+
+
+_HOST_NAME = re.compile(
+    r"^(?=.{1,253}$)[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*$"
+)
+_METADATA_ADDRESSES = (ipaddress.ip_address("169.254.169.254"), ipaddress.ip_address("fd00:ec2::254"))
+_MIN_PREFIX = {4: 8, 6: 32}
+
+
+def _dedupe(values: list[str]) -> list[str]:
+    return list(dict.fromkeys(values))
+
+
+def _clean_outbound_hosts(entries: list[str]) -> list[str]:
+    cleaned = []
+    for raw in entries:
+        entry = str(raw).strip().lower().rstrip(".")
+        if entry.startswith("[") and entry.endswith("]"):
+            entry = entry[1:-1]
+        try:
+            network = ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            network = None
+        if network is None:
+            if not _HOST_NAME.match(entry):
+                raise AccountError(
+                    f"'{raw}' is not a host name, IP address or CIDR network.", field="allowed_outbound_hosts"
+                )
+            if entry in outbound.METADATA_HOSTS:
+                raise AccountError(f"'{raw}' is a cloud metadata service.", field="allowed_outbound_hosts")
+        else:
+            if network.prefixlen < _MIN_PREFIX[network.version]:
+                raise AccountError(
+                    f"'{raw}' is too broad: use a network of at most /{_MIN_PREFIX[network.version]}.",
+                    field="allowed_outbound_hosts",
+                )
+            if any(
+                address in network for address in _METADATA_ADDRESSES if address.version == network.version
+            ):
+                raise AccountError(
+                    f"'{raw}' includes the cloud metadata address.", field="allowed_outbound_hosts"
+                )
+            entry = str(network) if "/" in entry else str(network.network_address)
+        cleaned.append(entry)
+    return _dedupe(cleaned)
 
 
 def login_token_issue(*, membership: Membership) -> str:
@@ -108,5 +183,44 @@ def login(*, email: str, password: str, request=None) -> tuple[Membership, str]:
         .first()
     )
     if membership is None:
-        raise AccountError("This account belongs to no active organization.", code="no_organization")
+        raise AccountError(
+            "This account is not an active member of any organization.", code="permission_denied"
+        )
     return membership, login_token_issue(membership=membership)
+
+
+MAX_OLLAMA_ENDPOINTS = 100
+
+
+@transaction.atomic
+def ai_provider_update(*, organization: Organization, endpoint: str, model: str) -> Organization:
+    """Set the organization's default Ollama endpoint and model (API: ``PUT ai/provider``).
+
+    An endpoint not yet in ``ollama_endpoints`` is added to it: the admin naming it is the one
+    allowing it. It must still pass the outbound guard (internal addresses need
+    ``allowed_outbound_hosts``). A blank endpoint or model, or the server's own ``OLLAMA_HOST``,
+    means "use the server default"."""
+    endpoint = ollama_adapter.normalize_endpoint(endpoint) if (endpoint or "").strip() else ""
+    if endpoint == ollama_adapter.server_default_endpoint():
+        endpoint = ""
+    model = ollama_adapter.validate_model_name(model) if (model or "").strip() else ""
+    locked = Organization.objects.select_for_update().get(pk=organization.pk)
+    endpoints = list(locked.ollama_endpoints or [])
+    if endpoint:
+        ollama_adapter.guard_endpoint(locked, endpoint)
+        if endpoint not in ollama_adapter.normalize_endpoints(endpoints):
+            if len(endpoints) >= MAX_OLLAMA_ENDPOINTS:
+                raise AccountError(f"At most {MAX_OLLAMA_ENDPOINTS} Ollama endpoints.", field="endpoint")
+            endpoints.append(endpoint)
+    locked.ollama_endpoints, locked.ollama_endpoint, locked.ollama_model = endpoints, endpoint, model
+    locked.save(update_fields=["ollama_endpoints", "ollama_endpoint", "ollama_model", "updated_at"])
+    return locked
+
+
+def ai_provider_test(*, organization: Organization, endpoint: str | None = None) -> dict:
+    """Reach ``endpoint`` (one the organization may use; default: the one in use) and list its
+    models: ``{"ok": True, "endpoint", "version", "models": [...]}``. Raises ``OllamaUnavailable``
+    (503) or ``OllamaError`` (502) when Ollama fails, ``DomainError`` for an endpoint not allowed."""
+    target = ollama_adapter.resolve_endpoint(organization, endpoint)
+    version = ollama_adapter.server_version(target)
+    return {"ok": True, "endpoint": target, "version": version, "models": ollama_adapter.list_models(target)}

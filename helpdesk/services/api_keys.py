@@ -22,9 +22,12 @@ def api_key_create(*, membership: Membership, name: str, permissions: list[str])
     wanted = set(permissions or [ApiKeyPermission.READ])
     unknown = wanted - set(ApiKeyPermission.values)
     if unknown:
-        raise ApiKeyError(f"Unknown permission(s): {', '.join(sorted(unknown))}. Use read, write or admin.")
+        raise ApiKeyError(
+            f"Unknown permission(s): {', '.join(sorted(unknown))}. Use read, write or admin.",
+            field="permissions",
+        )
     if ApiKeyPermission.ADMIN in wanted and not membership.has_role("admin"):
-        raise ApiKeyError("Only admins can create keys with the admin permission.")
+        raise ApiKeyError("Only admins can create keys with the admin permission.", field="permissions")
     key_id, secret = "pk_" + secrets.token_hex(8), secrets.token_hex(24)
     api_key = ApiKey.objects.create(
         organization=membership.organization,

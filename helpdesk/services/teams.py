@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import zoneinfo
 
 from helpdesk.errors import DomainError
@@ -13,6 +14,12 @@ TEAM_FIELDS = ("name", "emoji", "conversation_assignment_type", "max_auto_assign
 
 class TeamError(DomainError):
     pass
+
+
+@functools.cache
+def _time_zones() -> frozenset[str]:
+    # Membership in the IANA list, not ZoneInfo(key): a key is also a file path to the loader.
+    return frozenset(zoneinfo.available_timezones())
 
 
 def _normalize(changes: dict) -> dict:
@@ -28,10 +35,11 @@ def _normalize(changes: dict) -> dict:
         changes["conversation_assignment_type"] = kind
     tz = changes.get("timezone")
     if tz is not None:
-        try:
-            zoneinfo.ZoneInfo(tz)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            raise TeamError(f"Unknown time zone '{tz}'.", field="timezone")
+        tz = changes["timezone"] = str(tz).strip()
+        if tz not in _time_zones():
+            raise TeamError(
+                f"Unknown time zone '{tz}'. Use an IANA name such as Europe/Paris.", field="timezone"
+            )
     name = changes.get("name")
     if name is not None:
         changes["name"] = name.strip()
@@ -42,7 +50,9 @@ def _normalize(changes: dict) -> dict:
 
 def team_create(*, organization: Organization, **fields) -> Team:
     fields = _normalize(fields)
-    if Team.objects.filter(organization=organization, name__iexact=fields.get("name", "")).exists():
+    if not fields.get("name"):
+        raise TeamError("A team needs a name.", field="name")
+    if Team.objects.filter(organization=organization, name__iexact=fields["name"]).exists():
         raise TeamError("A team with this name exists already.", field="name", code="conflict")
     return Team.objects.create(organization=organization, **fields)
 
@@ -62,4 +72,5 @@ def team_update(*, team: Team, **changes) -> Team:
 
 
 def team_delete(*, team: Team) -> None:
+    """Delete the team; its members stay in the organization."""
     team.delete()

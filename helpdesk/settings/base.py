@@ -174,11 +174,30 @@ EMBEDDING_BACKEND = env("EMBEDDING_BACKEND", default="local")
 EMBEDDING_MODEL = env("EMBEDDING_MODEL", default="all-MiniLM-L6-v2")
 EMBEDDING_BATCH_SIZE = env.int("EMBEDDING_BATCH_SIZE", default=32)
 
+# Knowledge: chunking, upload checks, crawling and bulk-import limits.
+KNOWLEDGE_CHUNK_SIZE = env.int("KNOWLEDGE_CHUNK_SIZE", default=1000)  # characters per chunk
+KNOWLEDGE_CHUNK_OVERLAP = env.int("KNOWLEDGE_CHUNK_OVERLAP", default=200)  # characters repeated
+KNOWLEDGE_KEYWORD_BACKEND = env("KNOWLEDGE_KEYWORD_BACKEND", default="auto")  # auto | bm25 | postgres
+KNOWLEDGE_DOCX_MAX_UNCOMPRESSED_MB = env.int("KNOWLEDGE_DOCX_MAX_UNCOMPRESSED_MB", default=100)
+KNOWLEDGE_DOCX_MAX_RATIO = env.int("KNOWLEDGE_DOCX_MAX_RATIO", default=100)
+KNOWLEDGE_DOCX_MAX_ENTRIES = env.int("KNOWLEDGE_DOCX_MAX_ENTRIES", default=2000)
+KNOWLEDGE_REVIEW_MAX_CHARS = env.int("KNOWLEDGE_REVIEW_MAX_CHARS", default=12000)
+KB_IMPORT_MAX_ITEMS = env.int("KB_IMPORT_MAX_ITEMS", default=200)
+KB_FILE_IMPORT_MAX_ITEMS = env.int("KB_FILE_IMPORT_MAX_ITEMS", default=500)
+MAX_CRAWL_PAGES = env.int("MAX_CRAWL_PAGES", default=200)
+MAX_CRAWL_LEVELS = env.int("MAX_CRAWL_LEVELS", default=5)
+
 # Ollama (the LLM). Unreachable is normal: answers fall back to retrieval-only.
 OLLAMA_HOST = env("OLLAMA_HOST", default="http://localhost:11434")
 OLLAMA_MODEL = env("OLLAMA_MODEL", default="llama3.2")
 OLLAMA_TIMEOUT = env.float("OLLAMA_TIMEOUT", default=120.0)
 OLLAMA_CONNECT_TIMEOUT = env.float("OLLAMA_CONNECT_TIMEOUT", default=3.0)
+
+# Chatbots: passages per answer, remembered turns, follow-up rewriting (llm | keywords | off).
+CHATBOT_RETRIEVAL_K = env.int("CHATBOT_RETRIEVAL_K", default=5)
+CHATBOT_HISTORY_TURNS = env.int("CHATBOT_HISTORY_TURNS", default=4)
+CHATBOT_QUERY_REWRITE = env("CHATBOT_QUERY_REWRITE", default="llm")
+CHATBOT_MAX_MESSAGE_CHARS = env.int("CHATBOT_MAX_MESSAGE_CHARS", default=4000)
 
 # Outbound HTTP (webhooks, crawling): timeouts and the internal-address guard.
 OUTBOUND_TIMEOUT = env.float("OUTBOUND_TIMEOUT", default=10.0)

@@ -19,6 +19,7 @@ from helpdesk.api.serializers import (
 from helpdesk.api.throttling import LoginRateThrottle
 from helpdesk.api.viewsets import TenantMixin
 from helpdesk.models import Role
+from helpdesk.models.organization import LIMITED_RESOURCES
 from helpdesk.services import accounts
 
 _domain_lister = None
@@ -101,7 +102,7 @@ class AccountStatusView(TenantMixin, APIView):
         body = {
             "plan": organization.plan,
             "limits": organization.limits,
-            "usage": limits.usage(organization),
+            "usage": {**dict.fromkeys(LIMITED_RESOURCES, 0), **limits.usage(organization)},
             "agentic_rag_enabled": organization.agentic_rag_enabled,
             "domains": _domain_lister(organization) if _domain_lister else [],
             "organization": _organization_brief(organization),

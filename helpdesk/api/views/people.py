@@ -25,7 +25,7 @@ from helpdesk.services import teams as team_services
 class AgentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrganizationScopedViewSet):
     serializer_class = AgentSerializer
     write_role = Role.ADMIN
-    action_roles = {"me": Role.AGENT, "availability": Role.AGENT}
+    action_roles = {"me": Role.AGENT, "availability": Role.AGENT, "api_key": Role.AGENT}
     filterset_fields = ["role", "availability_status", "is_active"]
     ordering_fields = ["created_at", "last_active_at", "user__email", "user__first_name"]
 
@@ -47,6 +47,8 @@ class AgentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Organizatio
             role=values.get("role", Role.AGENT),
             teams=values.get("teams"),
             password=values.get("password"),
+            is_active=values.get("enabled", True),
+            availability_status=values.get("availability_status"),
             actor=self.membership,
         )
         body = AgentSerializer(
@@ -99,22 +101,30 @@ class AgentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Organizatio
     @action(detail=True, methods=["post", "delete"], url_path="api-key")
     def api_key(self, request, pk=None):
         """Libredesk: generate (POST) or revoke (DELETE) the agent's key/secret pair.
-        Admins may do it for anyone; an agent only for itself."""
+        Admins may do it for agents and admins, owners for anyone, an agent only for itself."""
         membership = self.get_object()
-        if membership.pk != self.membership.pk and not self.tenant.has_role(Role.ADMIN):
-            raise ServiceError(
-                "Only admins can manage another agent's API key.", code="permission_denied", status_code=403
-            )
+        self._check_may_manage_agent_key(membership)
         if request.method == "DELETE":
             key_services.agent_api_key_revoke(membership=membership)
             return Response(status=status.HTTP_204_NO_CONTENT)
         api_key, api_secret = key_services.agent_api_key_generate(membership=membership)
         return Response({"api_key": api_key, "api_secret": api_secret})
 
-    def get_permissions(self):
-        if self.action == "api_key":
-            self.action_roles = {**self.action_roles, "api_key": Role.AGENT}
-        return super().get_permissions()
+    def _check_may_manage_agent_key(self, membership) -> None:
+        # An agent pair acts with the member's full role, so whoever mints it must already hold
+        # that much: a key without the admin permission cannot mint an admin's pair, and an admin
+        # cannot mint (and then act as) an owner.
+        if membership.pk != self.membership.pk and not self.tenant.has_role(Role.ADMIN):
+            raise ServiceError(
+                "Only admins can manage another agent's API key.", code="permission_denied", status_code=403
+            )
+        if not self.tenant.has_role(membership.role):
+            raise ServiceError(
+                f"Managing this API key needs the {membership.role} role"
+                + (" and a credential with the admin permission." if self.tenant.api_key else "."),
+                code="permission_denied",
+                status_code=403,
+            )
 
 
 @extend_schema(tags=["Teams"])

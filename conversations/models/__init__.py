@@ -1,0 +1,53 @@
+"""The conversations domain: contacts, inboxes, conversations (= tickets), messages and
+attachments, statuses/priorities/tags, saved views, canned responses, macros, SLA."""
+
+from conversations.models.contacts import Contact, ContactNote
+from conversations.models.conversations import (
+    Conversation,
+    ConversationParticipant,
+    ConversationReadState,
+    Priority,
+    ReferenceSequence,
+    Status,
+    StatusCategory,
+    Tag,
+)
+from conversations.models.inboxes import Channel, Inbox
+from conversations.models.messages import (
+    Attachment,
+    Message,
+    MessageStatus,
+    MessageType,
+    SenderType,
+)
+from conversations.models.sla import BusinessHours, RoundRobinState, SLABreach, SLAMetric, SLAPolicy
+from conversations.models.workflow import CannedResponse, Macro, SavedView, ViewVisibility
+
+__all__ = [
+    "Attachment",
+    "BusinessHours",
+    "CannedResponse",
+    "Channel",
+    "Contact",
+    "ContactNote",
+    "Conversation",
+    "ConversationParticipant",
+    "ConversationReadState",
+    "Inbox",
+    "Macro",
+    "Message",
+    "MessageStatus",
+    "MessageType",
+    "Priority",
+    "ReferenceSequence",
+    "RoundRobinState",
+    "SLABreach",
+    "SLAMetric",
+    "SLAPolicy",
+    "SavedView",
+    "SenderType",
+    "Status",
+    "StatusCategory",
+    "Tag",
+    "ViewVisibility",
+]

@@ -1,0 +1,74 @@
+"""Text search over conversations and messages.
+
+On PostgreSQL: full-text search (``to_tsvector``/``websearch_to_tsquery`` with the ``simple``
+configuration) served by GIN expression indexes that the migrations create there. Elsewhere
+(SQLite, the embedded default): case-insensitive substring matching."""
+
+from __future__ import annotations
+
+from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorExact
+from django.db import connection
+from django.db.models import Q, QuerySet
+
+from conversations.errors import ConversationError
+from conversations.models import Conversation, Message, MessageType
+from helpdesk.models import Organization
+
+SEARCH_CONFIG = "simple"  # no stemming or stop words: conversations come in every language
+MIN_QUERY_LENGTH = 3
+MAX_QUERY_LENGTH = 200
+
+
+def full_text_enabled() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def clean_query(query: str | None) -> str:
+    query = " ".join((query or "").split())
+    if len(query) < MIN_QUERY_LENGTH:
+        raise ConversationError(f"The query needs at least {MIN_QUERY_LENGTH} characters.", field="query")
+    return query[:MAX_QUERY_LENGTH]
+
+
+def text_match(field: str, query: str) -> Q:
+    """``field`` matches ``query``: full text on PostgreSQL (the expression is exactly the one the
+    GIN index was built on), a substring elsewhere."""
+    if full_text_enabled():
+        vector = SearchVector(field, config=SEARCH_CONFIG)
+        search = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
+        return Q(SearchVectorExact(vector, search))
+    return Q(**{f"{field}__icontains": query})
+
+
+def conversation_text_condition(query: str) -> Q:
+    """The subject matches, or the query is the reference number (``123`` or ``#123``), or the
+    contact's email."""
+    condition = text_match("subject", query)
+    digits = query.strip().lstrip("#")
+    if digits.isdigit() and len(digits) < 10:
+        condition |= Q(reference_number=int(digits))
+    if "@" in query:
+        condition |= Q(contact__email=query.strip().lower())
+    return condition
+
+
+def conversation_search(*, organization: Organization, query: str) -> QuerySet[Conversation]:
+    query = clean_query(query)
+    return (
+        Conversation.objects.filter(organization=organization)
+        .filter(conversation_text_condition(query))
+        .select_related("contact", "status")
+        .order_by("-created_at", "-id")
+    )
+
+
+def message_search(*, organization: Organization, query: str) -> QuerySet[Message]:
+    """Messages and notes (not activity entries) whose text matches, newest first."""
+    query = clean_query(query)
+    return (
+        Message.objects.filter(organization=organization)
+        .exclude(type=MessageType.ACTIVITY)
+        .filter(text_match("text_content", query))
+        .select_related("conversation")
+        .order_by("-created_at", "-id")
+    )

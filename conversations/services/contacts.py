@@ -1,0 +1,121 @@
+"""Contacts (end users): found or created by email, updated, blocked; agents' notes on them."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+
+from conversations.errors import ConversationError
+from conversations.models import Contact, ContactNote
+from helpdesk.models import Membership, Organization, Role
+
+CONTACT_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "phone_number",
+    "phone_number_country_code",
+    "avatar_url",
+    "custom_attributes",
+    "enabled",
+)
+NOTE_MAX_LENGTH = 10_000
+
+
+class ContactBlocked(ConversationError):
+    code = "permission_denied"
+
+
+def normalize_email(email: str, *, field: str = "email") -> str:
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ConversationError(f"'{email}' is not a valid email address.", field=field)
+    return email
+
+
+def contact_get_or_create(
+    *, organization: Organization, email: str, first_name: str = "", last_name: str = ""
+) -> tuple[Contact, bool]:
+    """The organization's contact with this email (case-insensitive), created when missing. Names
+    fill in blanks of an existing contact but never overwrite what an agent set."""
+    email = normalize_email(email)
+    contact = Contact.objects.filter(organization=organization, email=email).first()
+    if contact is None:
+        try:
+            with transaction.atomic():
+                contact = Contact.objects.create(
+                    organization=organization,
+                    email=email,
+                    first_name=(first_name or "").strip()[:100],
+                    last_name=(last_name or "").strip()[:100],
+                )
+            return contact, True
+        except IntegrityError:  # created concurrently
+            contact = Contact.objects.get(organization=organization, email=email)
+    changed = []
+    if first_name and not contact.first_name:
+        contact.first_name = first_name.strip()[:100]
+        changed.append("first_name")
+    if last_name and not contact.last_name:
+        contact.last_name = last_name.strip()[:100]
+        changed.append("last_name")
+    if changed:
+        contact.save(update_fields=[*changed, "updated_at"])
+    return contact, False
+
+
+def ensure_not_blocked(contact: Contact) -> None:
+    if not contact.enabled:
+        raise ContactBlocked("This contact is blocked.", field="contact_email")
+
+
+def contact_update(*, contact: Contact, **changes) -> Contact:
+    unknown = set(changes) - set(CONTACT_FIELDS)
+    if unknown:
+        raise ConversationError(f"Unknown field(s): {', '.join(sorted(unknown))}.")
+    if "email" in changes:
+        email = (changes["email"] or "").strip()
+        changes["email"] = normalize_email(email) if email else ""
+        if (
+            changes["email"]
+            and Contact.objects.filter(organization_id=contact.organization_id, email=changes["email"])
+            .exclude(pk=contact.pk)
+            .exists()
+        ):
+            raise ConversationError("Another contact has this email.", field="email", code="conflict")
+    if "custom_attributes" in changes and not isinstance(changes["custom_attributes"], dict):
+        raise ConversationError("custom_attributes must be an object.", field="custom_attributes")
+    for field, value in changes.items():
+        setattr(contact, field, "" if value is None and field != "custom_attributes" else value)
+    contact.save()
+    return contact
+
+
+def contact_set_enabled(*, contact: Contact, enabled: bool) -> Contact:
+    """Block (``enabled=False``) or unblock a contact. A blocked contact cannot open conversations
+    or send messages."""
+    if contact.enabled != enabled:
+        contact.enabled = enabled
+        contact.save(update_fields=["enabled", "updated_at"])
+    return contact
+
+
+def contact_note_create(*, contact: Contact, author: Membership, note: str) -> ContactNote:
+    note = (note or "").strip()
+    if not note:
+        raise ConversationError("A note cannot be empty.", field="note")
+    if len(note) > NOTE_MAX_LENGTH:
+        raise ConversationError(f"A note has at most {NOTE_MAX_LENGTH} characters.", field="note")
+    return ContactNote.objects.create(
+        organization_id=contact.organization_id, contact=contact, author=author, note=note
+    )
+
+
+def contact_note_delete(*, note: ContactNote, actor: Membership) -> None:
+    """Authors delete their own notes; admins delete any."""
+    if note.author_id != actor.pk and not actor.has_role(Role.ADMIN):
+        raise ConversationError("Only the note's author or an admin can delete it.", code="permission_denied")
+    note.delete()

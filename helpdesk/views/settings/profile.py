@@ -1,0 +1,67 @@
+"""My profile (every member): name, availability, password."""
+
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.forms import PasswordChangeForm
+from django.shortcuts import redirect, render
+
+from helpdesk.errors import DomainError
+from helpdesk.forms import ProfileForm
+from helpdesk.models import Role
+from helpdesk.services import agents as agent_services
+from helpdesk.views.access import member_view
+
+
+def _profile_initial(membership) -> dict:
+    return {
+        "first_name": membership.user.first_name,
+        "last_name": membership.user.last_name,
+        "availability_status": membership.availability_status,
+    }
+
+
+def _render(request, tenant, *, profile_form=None, password_form=None):
+    membership = tenant.membership
+    context = {
+        "profile_form": profile_form or ProfileForm(initial=_profile_initial(membership)),
+        "password_form": password_form or PasswordChangeForm(request.user),
+    }
+    failed = (profile_form is not None and profile_form.errors) or (
+        password_form is not None and password_form.errors
+    )
+    return render(request, "settings/profile.html", context, status=400 if failed else 200)
+
+
+@member_view(view_role=Role.AGENT, write_role=Role.AGENT)
+def profile(request, tenant):
+    if request.method != "POST":
+        return _render(request, tenant)
+    form = ProfileForm(request.POST)
+    if form.is_valid():
+        try:
+            agent_services.agent_update(
+                membership=tenant.membership,
+                actor=tenant.membership,
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+                availability_status=form.cleaned_data["availability_status"],
+            )
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, "Profile saved.")
+            return redirect("settings:profile")
+    return _render(request, tenant, profile_form=form)
+
+
+@member_view(view_role=Role.AGENT, write_role=Role.AGENT)
+def change_password(request, tenant):
+    if request.method != "POST":
+        return redirect("settings:profile")
+    form = PasswordChangeForm(request.user, request.POST)
+    if form.is_valid():
+        user = form.save()
+        update_session_auth_hash(request, user)  # keep this session signed in
+        messages.success(request, "Password changed.")
+        return redirect("settings:profile")
+    return _render(request, tenant, password_form=form)

@@ -1,0 +1,220 @@
+"""Hybrid retrieval: vector similarity (Chroma) and keyword ranking (BM25 or PostgreSQL
+full-text), fused with reciprocal rank fusion, limited to the allowed sources.
+
+Safety: the vector query carries the organization and source filter, the keyword index is
+masked with the same scope, and every candidate is checked against the database (its
+organization, its document's state, the scope) before it is returned. Text always comes from
+the database, never from the vector store."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db.models import Q
+
+from knowledge import embeddings, keyword, selectors, vectorstore
+from knowledge.models import Document, DocumentStatus, KnowledgeItem
+from knowledge.scope import SourceScope
+
+logger = logging.getLogger(__name__)
+
+RRF_K = 60
+MAX_K = 50
+QUERY_MAX_CHARS = 2000
+
+
+@dataclass
+class RetrievedChunk:
+    source_type: str  # "document" | "kb_item"
+    chunk_id: str
+    document_id: int | None
+    kb_item_id: int | None
+    title: str  # document or KB item title
+    section: str  # heading path, "" if none
+    page: int | None
+    text: str
+    score: float  # fused score, higher is better, normalized to 0..1
+    vector_score: float | None  # cosine similarity 0..1 (None if only keyword hit)
+    keyword_score: float | None
+    verified: bool
+    category: str
+
+
+def organization_needs_reindex(organization) -> bool:
+    """True when some indexed knowledge was embedded with another model than the configured one."""
+    model = embeddings.embedding_model_name()
+    stale_documents = (
+        Document.objects.filter(organization=organization, status=DocumentStatus.PROCESSED, train_ai=True)
+        .exclude(embedding_model=model)
+        .exists()
+    )
+    return stale_documents or (
+        KnowledgeItem.objects.filter(organization=organization).exclude(embedding_model__in=["", model]).exists()
+    )
+
+
+def _ensure_current_model(organization) -> None:
+    """Queue one reindex when the embedding model changed (never mix vectors of two models)."""
+    key = f"knowledge:model-check:{organization.pk}:{embeddings.embedding_model_name()}"
+    if cache.get(key) is not None:
+        return
+    stale = organization_needs_reindex(organization)
+    cache.set(key, stale, 60)
+    if stale and cache.add(f"knowledge:reindex-queued:{organization.pk}", 1, 600):
+        from knowledge.services.index import organization_queue_reindex
+
+        logger.warning("organization %s has vectors of another embedding model: reindexing", organization.pk)
+        organization_queue_reindex(organization=organization)
+
+
+def _parse_key(key: str) -> tuple[str, int, int | None]:
+    parts = key.split("-")
+    if parts[0] == "doc" and len(parts) == 3:
+        return "document", int(parts[1]), int(parts[2])
+    if parts[0] == "kb" and len(parts) == 2:
+        return "kb_item", int(parts[1]), None
+    raise ValueError(key)
+
+
+def retrieve(
+    *,
+    organization,
+    query: str,
+    document_ids=None,
+    categories=None,
+    kb_item_ids=None,
+    include_kb_items: bool = True,
+    k: int = 5,
+) -> list[RetrievedChunk]:
+    """The ``k`` best passages for ``query`` among the allowed sources, verified Q&A first.
+
+    No ids and no categories: the whole organization. Otherwise a document chunk is allowed if
+    its document is in ``document_ids`` or its category in ``categories``; a KB item if it is in
+    ``kb_item_ids`` or its category in ``categories`` (and ``include_kb_items``)."""
+    query = (query or "").strip()[:QUERY_MAX_CHARS]
+    k = min(max(int(k or 0), 0), MAX_K)
+    scope = SourceScope.build(
+        document_ids=document_ids, categories=categories, kb_item_ids=kb_item_ids, include_kb_items=include_kb_items
+    )
+    if not query or not k or scope.allows_nothing:
+        return []
+    candidates = max(k * 4, 20)
+
+    vector_hits: list[vectorstore.VectorHit] = []
+    try:
+        _ensure_current_model(organization)
+        where = vectorstore.build_where(organization_id=organization.pk, scope=scope)
+        vector_hits = vectorstore.query(organization, embeddings.embed_query(query), candidates, where)
+    except (embeddings.EmbeddingUnavailable, vectorstore.VectorStoreUnavailable) as exc:
+        logger.warning("vector search unavailable, keyword ranking only: %s", exc)
+    keyword_hits = keyword.search(organization, query, scope, candidates)
+
+    fused: dict[str, dict] = {}
+    for rank, hit in enumerate(vector_hits, start=1):
+        entry = fused.setdefault(hit.id, {"rrf": 0.0, "vector": None, "keyword": None})
+        entry["rrf"] += 1.0 / (RRF_K + rank)
+        entry["vector"] = hit.similarity
+    for rank, hit in enumerate(keyword_hits, start=1):
+        entry = fused.setdefault(hit.key, {"rrf": 0.0, "vector": None, "keyword": None})
+        entry["rrf"] += 1.0 / (RRF_K + rank)
+        entry["keyword"] = hit.score
+    if not fused:
+        return []
+    best_possible = sum(1.0 / (RRF_K + 1) for hits in (vector_hits, keyword_hits) if hits)
+    ranked = sorted(fused.items(), key=lambda item: -item[1]["rrf"])
+
+    results = _verified(organization, scope, ranked, best_possible)[:k]
+    results.sort(key=lambda chunk: (not chunk.verified, -chunk.score))
+    return results
+
+
+def _verified(organization, scope: SourceScope, ranked: list, best_possible: float) -> list[RetrievedChunk]:
+    """Keep only candidates the database confirms: right organization, allowed, still there."""
+    chunk_keys, item_ids = [], []
+    for key, _ in ranked:
+        try:
+            kind, first, second = _parse_key(key)
+        except (ValueError, IndexError):
+            continue
+        if kind == "document":
+            chunk_keys.append((first, second))
+        else:
+            item_ids.append(first)
+    chunks = {}
+    if chunk_keys:
+        condition = Q()
+        for document_id, index in chunk_keys:
+            condition |= Q(document_id=document_id, index=index)
+        rows = (
+            selectors.allowed_chunks(organization=organization, scope=scope)
+            .filter(condition)
+            .select_related("document")
+            .only("document_id", "index", "text", "section", "page", "document__title", "document__category")
+        )
+        chunks = {f"doc-{row.document_id}-{row.index}": row for row in rows}
+    items = {}
+    if item_ids:
+        rows = selectors.allowed_kb_items(organization=organization, scope=scope).filter(pk__in=item_ids)
+        items = {f"kb-{row.pk}": row for row in rows}
+
+    results = []
+    for key, entry in ranked:
+        score = round(min(entry["rrf"] / best_possible, 1.0), 6) if best_possible else 0.0
+        if key in chunks:
+            row = chunks[key]
+            results.append(
+                RetrievedChunk(
+                    source_type="document",
+                    chunk_id=key,
+                    document_id=row.document_id,
+                    kb_item_id=None,
+                    title=row.document.title,
+                    section=row.section,
+                    page=row.page,
+                    text=row.text,
+                    score=score,
+                    vector_score=entry["vector"],
+                    keyword_score=entry["keyword"],
+                    verified=False,
+                    category=row.document.category,
+                )
+            )
+        elif key in items:
+            row = items[key]
+            results.append(
+                RetrievedChunk(
+                    source_type="kb_item",
+                    chunk_id=key,
+                    document_id=None,
+                    kb_item_id=row.pk,
+                    title=row.title,
+                    section="",
+                    page=None,
+                    text=row.content,
+                    score=score,
+                    vector_score=entry["vector"],
+                    keyword_score=entry["keyword"],
+                    verified=row.verified,
+                    category=row.category,
+                )
+            )
+    return results
+
+
+def snippet(text: str, query: str, length: int = 300) -> str:
+    """A window of ``text`` around the first query word it contains."""
+    text = re.sub(r"\s+", " ", text).strip()
+    if len(text) <= length:
+        return text
+    lowered = text.lower()
+    positions = [lowered.find(term) for term in keyword.tokenize(query)]
+    positions = [position for position in positions if position >= 0]
+    start = max(min(positions) - length // 4, 0) if positions else 0
+    if start:
+        space = text.find(" ", start)
+        start = space + 1 if 0 <= space < start + 30 else start
+    window = text[start : start + length].rstrip()
+    return ("…" if start else "") + window + ("…" if start + length < len(text) else "")
