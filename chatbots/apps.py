@@ -3,4 +3,16 @@ from django.apps import AppConfig
 
 class ChatbotsConfig(AppConfig):
     name = "chatbots"
+    verbose_name = "Chatbots and AI assist"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from chatbots.services import assist, chatbots, sessions, training
+        from helpdesk import limits
+        from helpdesk.services import operations
+        from helpdesk.services.accounts import register_organization_initializer
+
+        limits.register_usage_counter("chatbots", chatbots.chatbot_count)
+        register_organization_initializer(assist.ai_prompts_ensure)
+        operations.register_retry(sessions.ESCALATION_KIND, sessions.retry_escalation)
+        operations.register_retry(training.TRAINING_KIND, training.retry_training)

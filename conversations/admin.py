@@ -85,7 +85,9 @@ def _set_status(modeladmin, request, queryset, category):
             )
             changed += 1
         except DomainError as exc:
-            modeladmin.message_user(request, f"#{conversation.reference_number}: {exc.message}", messages.ERROR)
+            modeladmin.message_user(
+                request, f"#{conversation.reference_number}: {exc.message}", messages.ERROR
+            )
     modeladmin.message_user(request, f"{changed} conversation(s) updated.")
 
 

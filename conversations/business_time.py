@@ -112,8 +112,10 @@ def _open_intervals(schedule: Schedule, day: date):
     tz = schedule.timezone
     for opens, closes in schedule.weekly.get(day.weekday(), ()):
         start = datetime.combine(day, opens, tzinfo=tz)
-        end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz) if closes is None else (
-            datetime.combine(day, closes, tzinfo=tz)
+        end = (
+            datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz)
+            if closes is None
+            else (datetime.combine(day, closes, tzinfo=tz))
         )
         yield start.astimezone(UTC), end.astimezone(UTC)
 

@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.contrib.auth.forms import UserCreationForm as DjangoUserCreationForm
+from django.db import models
 from django.db.models import Count
 
 from helpdesk.models import ApiKey, Membership, Operation, Organization, Team, User, Webhook, WebhookDelivery
@@ -31,6 +32,7 @@ class UserMembershipInline(MembershipInline):
 
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("name", "slug", "plan", "member_count", "created_at")
     list_filter = ("plan",)
     search_fields = ("name", "slug")
@@ -112,6 +114,9 @@ class UserAdmin(DjangoUserAdmin):
         ("Important dates", {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []  # memberships are added once the user exists
 
 
 @admin.register(Membership)

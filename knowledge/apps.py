@@ -3,4 +3,22 @@ from django.apps import AppConfig
 
 class KnowledgeConfig(AppConfig):
     name = "knowledge"
+    verbose_name = "Knowledge"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from helpdesk import health, limits
+        from helpdesk.services import operations
+        from knowledge import selectors, vectorstore
+        from knowledge.services import crawl, documents, index
+
+        health.register_check("vector_store", vectorstore.heartbeat)
+        limits.register_usage_counter("documents", selectors.document_count)
+        limits.register_usage_counter("kb_items", selectors.kb_item_count)
+        operations.register_retry(documents.INGEST_KIND, documents.retry_ingest_operation)
+        operations.register_retry(crawl.CRAWL_KIND, crawl.queue_crawl)
+        operations.register_retry(index.REINDEX_KIND, index.queue_reindex)
+
+        from helpdesk.navigation import register_nav_item
+
+        register_nav_item("knowledge", "Knowledge", "knowledge:documents", order=30, icon="knowledge", shortcut="g k")

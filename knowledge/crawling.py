@@ -89,7 +89,10 @@ def fetch(url: str, *, organization) -> tuple[str, httpx.Response]:
                 "GET",
                 current,
                 organization=organization,
-                headers={"User-Agent": f"{USER_AGENT}/1.0", "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"},
+                headers={
+                    "User-Agent": f"{USER_AGENT}/1.0",
+                    "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5",
+                },
             )
         except httpx.HTTPError as exc:
             raise FetchError(f"{exc.__class__.__name__}: {exc}") from exc
@@ -147,7 +150,8 @@ def is_html(response: httpx.Response) -> bool:
 def extract_page(markup: str, url: str) -> ExtractedPage:
     soup = BeautifulSoup(markup, "lxml")
     robots_meta = " ".join(
-        (tag.get("content") or "").lower() for tag in soup.find_all("meta", attrs={"name": lambda v: v and v.lower() == "robots"})
+        (tag.get("content") or "").lower()
+        for tag in soup.find_all("meta", attrs={"name": lambda v: v and v.lower() == "robots"})
     )
     base = soup.find("base", href=True)
     base_url = urljoin(url, base["href"]) if base else url

@@ -71,7 +71,11 @@ def _local_model():
 def _embed_local(texts: list[str]) -> list[list[float]]:
     model = _local_model()
     vectors = model.encode(
-        texts, batch_size=len(texts), normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
+        texts,
+        batch_size=len(texts),
+        normalize_embeddings=True,
+        convert_to_numpy=True,
+        show_progress_bar=False,
     )
     return [[float(value) for value in vector] for vector in vectors]
 

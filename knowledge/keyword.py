@@ -76,10 +76,16 @@ class Bm25Index:
         self.size = len(self.keys)
         self.lengths = np.asarray(lengths, dtype=np.float32)
         self.average_length = float(self.lengths.mean()) if self.size else 0.0
-        idf = {term: math.log((self.size - len(p[0]) + 0.5) / (len(p[0]) + 0.5)) for term, p in postings.items()}
+        idf = {
+            term: math.log((self.size - len(p[0]) + 0.5) / (len(p[0]) + 0.5)) for term, p in postings.items()
+        }
         floor = epsilon * (sum(idf.values()) / len(idf)) if idf else 0.0
         self.postings = {
-            term: (np.asarray(p[0], dtype=np.int64), np.asarray(p[1], dtype=np.float32), idf[term] if idf[term] > 0 else floor)
+            term: (
+                np.asarray(p[0], dtype=np.int64),
+                np.asarray(p[1], dtype=np.float32),
+                idf[term] if idf[term] > 0 else floor,
+            )
             for term, p in postings.items()
         }
 
@@ -87,13 +93,22 @@ class Bm25Index:
         is_document = self.document_ids >= 0
         is_item = self.kb_item_ids >= 0
         categories = np.isin(
-            self.categories, [self.category_codes[c] for c in scope.allowed_categories if c in self.category_codes]
+            self.categories,
+            [self.category_codes[c] for c in scope.allowed_categories if c in self.category_codes],
         )
         documents = is_document & (
-            True if scope.unrestricted else (np.isin(self.document_ids, scope.allowed_document_ids) | categories)
+            True
+            if scope.unrestricted
+            else (np.isin(self.document_ids, scope.allowed_document_ids) | categories)
         )
-        items = is_item & (True if scope.unrestricted else (np.isin(self.kb_item_ids, scope.allowed_kb_item_ids) | categories))
-        return (documents if scope.documents_possible else False) | (items if scope.kb_items_possible else False)
+        items = is_item & (
+            True
+            if scope.unrestricted
+            else (np.isin(self.kb_item_ids, scope.allowed_kb_item_ids) | categories)
+        )
+        return (documents if scope.documents_possible else False) | (
+            items if scope.kb_items_possible else False
+        )
 
     def search(self, query: str, scope: SourceScope, limit: int) -> list[KeywordHit]:
         if not self.size:
@@ -122,10 +137,23 @@ _indexes_lock = threading.Lock()
 
 def _signature(organization) -> tuple:
     """Changes whenever a searchable chunk or item is added, removed or edited."""
-    chunks = selectors.searchable_chunks(organization=organization).aggregate(count=Count("id"), last=Max("id"))
-    documents = Document.objects.filter(organization=organization).aggregate(count=Count("id"), last=Max("updated_at"))
-    items = KnowledgeItem.objects.filter(organization=organization).aggregate(count=Count("id"), last=Max("updated_at"))
-    return (chunks["count"], chunks["last"], documents["count"], documents["last"], items["count"], items["last"])
+    chunks = selectors.searchable_chunks(organization=organization).aggregate(
+        count=Count("id"), last=Max("id")
+    )
+    documents = Document.objects.filter(organization=organization).aggregate(
+        count=Count("id"), last=Max("updated_at")
+    )
+    items = KnowledgeItem.objects.filter(organization=organization).aggregate(
+        count=Count("id"), last=Max("updated_at")
+    )
+    return (
+        chunks["count"],
+        chunks["last"],
+        documents["count"],
+        documents["last"],
+        items["count"],
+        items["last"],
+    )
 
 
 def _build(organization) -> Bm25Index:
@@ -139,9 +167,9 @@ def _build(organization) -> Bm25Index:
         item_ids.append(-1)
         categories.append(category)
         texts.append(f"{title}\n{section}\n{text}")
-    for item_id, title, content, category in KnowledgeItem.objects.filter(organization=organization).values_list(
-        "id", "title", "content", "category"
-    ):
+    for item_id, title, content, category in KnowledgeItem.objects.filter(
+        organization=organization
+    ).values_list("id", "title", "content", "category"):
         keys.append(f"kb-{item_id}")
         document_ids.append(-1)
         item_ids.append(item_id)
@@ -181,7 +209,9 @@ def _postgres_search(organization, query: str, scope: SourceScope, limit: int) -
     tsquery = " | ".join(terms)
     hits: list[KeywordHit] = []
     chunk_match = RawSQL(
-        "to_tsvector('english', knowledge_chunk.text) @@ to_tsquery('english', %s)", [tsquery], output_field=BooleanField()
+        "to_tsvector('english', knowledge_chunk.text) @@ to_tsquery('english', %s)",
+        [tsquery],
+        output_field=BooleanField(),
     )
     chunk_rank = RawSQL(
         "ts_rank_cd(to_tsvector('english', knowledge_chunk.text), to_tsquery('english', %s))",
@@ -195,12 +225,20 @@ def _postgres_search(organization, query: str, scope: SourceScope, limit: int) -
         .order_by("-rank")
         .values_list("document_id", "index", "rank")[:limit]
     )
-    hits += [KeywordHit(key=f"doc-{document_id}-{index}", score=float(rank)) for document_id, index, rank in rows]
-    item_vector = "to_tsvector('english', knowledge_knowledgeitem.title || ' ' || knowledge_knowledgeitem.content)"
+    hits += [
+        KeywordHit(key=f"doc-{document_id}-{index}", score=float(rank)) for document_id, index, rank in rows
+    ]
+    item_vector = (
+        "to_tsvector('english', knowledge_knowledgeitem.title || ' ' || knowledge_knowledgeitem.content)"
+    )
     item_rows = (
         selectors.allowed_kb_items(organization=organization, scope=scope)
         .filter(RawSQL(f"{item_vector} @@ to_tsquery('english', %s)", [tsquery], output_field=BooleanField()))
-        .annotate(rank=RawSQL(f"ts_rank_cd({item_vector}, to_tsquery('english', %s))", [tsquery], output_field=FloatField()))
+        .annotate(
+            rank=RawSQL(
+                f"ts_rank_cd({item_vector}, to_tsquery('english', %s))", [tsquery], output_field=FloatField()
+            )
+        )
         .order_by("-rank")
         .values_list("id", "rank")[:limit]
     )

@@ -52,7 +52,9 @@ def organization_needs_reindex(organization) -> bool:
         .exists()
     )
     return stale_documents or (
-        KnowledgeItem.objects.filter(organization=organization).exclude(embedding_model__in=["", model]).exists()
+        KnowledgeItem.objects.filter(organization=organization)
+        .exclude(embedding_model__in=["", model])
+        .exists()
     )
 
 
@@ -97,7 +99,10 @@ def retrieve(
     query = (query or "").strip()[:QUERY_MAX_CHARS]
     k = min(max(int(k or 0), 0), MAX_K)
     scope = SourceScope.build(
-        document_ids=document_ids, categories=categories, kb_item_ids=kb_item_ids, include_kb_items=include_kb_items
+        document_ids=document_ids,
+        categories=categories,
+        kb_item_ids=kb_item_ids,
+        include_kb_items=include_kb_items,
     )
     if not query or not k or scope.allows_nothing:
         return []

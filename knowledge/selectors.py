@@ -9,13 +9,17 @@ from knowledge.scope import SourceScope
 
 
 def document_list(*, organization, filters: dict | None = None) -> QuerySet[Document]:
-    documents = Document.objects.filter(organization=organization).select_related("uploaded_by__user", "operation")
+    documents = Document.objects.filter(organization=organization).select_related(
+        "uploaded_by__user", "operation"
+    )
     filters = filters or {}
     for field in ("category", "status", "training_status", "format"):
         if filters.get(field):
             documents = documents.filter(**{field: filters[field]})
     if filters.get("query"):
-        documents = documents.filter(Q(title__icontains=filters["query"]) | Q(description__icontains=filters["query"]))
+        documents = documents.filter(
+            Q(title__icontains=filters["query"]) | Q(description__icontains=filters["query"])
+        )
     return documents.order_by("-created_at", "-id")
 
 
@@ -45,8 +49,16 @@ def kb_item_list(*, organization, filters: dict | None = None) -> QuerySet[Knowl
 
 def category_list(*, organization) -> list[str]:
     """Every category in use by the organization's documents and knowledge-base items."""
-    documents = Document.objects.filter(organization=organization).exclude(category="").values_list("category", flat=True)
-    items = KnowledgeItem.objects.filter(organization=organization).exclude(category="").values_list("category", flat=True)
+    documents = (
+        Document.objects.filter(organization=organization)
+        .exclude(category="")
+        .values_list("category", flat=True)
+    )
+    items = (
+        KnowledgeItem.objects.filter(organization=organization)
+        .exclude(category="")
+        .values_list("category", flat=True)
+    )
     return sorted(set(documents.distinct()) | set(items.distinct()))
 
 

@@ -148,12 +148,16 @@ class Conversation(models.Model):
     class Meta:
         ordering = ["-last_message_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["organization", "reference_number"], name="unique_reference_number")
+            models.UniqueConstraint(
+                fields=["organization", "reference_number"], name="unique_reference_number"
+            )
         ]
         indexes = [
             models.Index(fields=["organization", "-last_message_at"], name="conv_org_last_msg"),
             models.Index(fields=["organization", "status", "-last_message_at"], name="conv_org_status"),
-            models.Index(fields=["organization", "assigned_agent", "-last_message_at"], name="conv_org_agent"),
+            models.Index(
+                fields=["organization", "assigned_agent", "-last_message_at"], name="conv_org_agent"
+            ),
             models.Index(fields=["organization", "assigned_team", "-last_message_at"], name="conv_org_team"),
             models.Index(fields=["organization", "priority"], name="conv_org_priority"),
             models.Index(fields=["organization", "inbox"], name="conv_org_inbox"),

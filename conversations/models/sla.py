@@ -82,7 +82,9 @@ class SLABreach(models.Model):
         ordering = ["-breached_at"]
         verbose_name = "SLA breach"
         constraints = [
-            models.UniqueConstraint(fields=["conversation", "metric", "deadline_at"], name="unique_sla_breach")
+            models.UniqueConstraint(
+                fields=["conversation", "metric", "deadline_at"], name="unique_sla_breach"
+            )
         ]
 
     def __str__(self) -> str:

@@ -28,4 +28,8 @@ def contact_search(*, organization: Organization, query: str) -> QuerySet[Contac
 
 
 def contact_notes(*, contact: Contact) -> QuerySet[ContactNote]:
-    return ContactNote.objects.filter(contact=contact).select_related("author__user").order_by("-created_at", "-id")
+    return (
+        ContactNote.objects.filter(contact=contact)
+        .select_related("author__user")
+        .order_by("-created_at", "-id")
+    )

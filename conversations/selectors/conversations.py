@@ -73,7 +73,10 @@ def apply_filters(
     "me", "none" or agent ids; tags: names (any of them); text: subject/reference number."""
     statuses = _as_list(filters.get("status"))
     if statuses:
-        known = {name.lower(): pk for pk, name in Status.objects.filter(organization=organization).values_list("pk", "name")}
+        known = {
+            name.lower(): pk
+            for pk, name in Status.objects.filter(organization=organization).values_list("pk", "name")
+        }
         wanted = []
         for value in statuses:
             if value.lower() in known:
@@ -156,7 +159,9 @@ def conversation_list(
         raise ConversationError(f"Unknown list '{scope}'.")
     if team_id is not None:
         queryset = queryset.filter(assigned_team_id=team_id, assigned_agent__isnull=True)
-    queryset = apply_filters(queryset, organization=organization, membership=membership, filters=filters or {})
+    queryset = apply_filters(
+        queryset, organization=organization, membership=membership, filters=filters or {}
+    )
     return apply_ordering(queryset, order_by)
 
 
@@ -165,8 +170,12 @@ def saved_view_conversations(
 ) -> QuerySet[Conversation]:
     """A saved view's conversations; extra ``filters`` narrow it further."""
     queryset = conversation_base(organization=view.organization)
-    queryset = apply_filters(queryset, organization=view.organization, membership=membership, filters=view.filters)
-    queryset = apply_filters(queryset, organization=view.organization, membership=membership, filters=filters or {})
+    queryset = apply_filters(
+        queryset, organization=view.organization, membership=membership, filters=view.filters
+    )
+    queryset = apply_filters(
+        queryset, organization=view.organization, membership=membership, filters=filters or {}
+    )
     return apply_ordering(queryset, order_by)
 
 
@@ -174,7 +183,9 @@ def conversation_get(*, organization: Organization, uuid) -> Conversation | None
     return conversation_base(organization=organization).filter(uuid=uuid).first()
 
 
-def previous_conversations(*, conversation: Conversation, limit: int = PREVIOUS_CONVERSATIONS) -> list[Conversation]:
+def previous_conversations(
+    *, conversation: Conversation, limit: int = PREVIOUS_CONVERSATIONS
+) -> list[Conversation]:
     """The contact's other conversations, newest first."""
     return list(
         Conversation.objects.filter(organization_id=conversation.organization_id, contact_id=conversation.contact_id)
@@ -200,7 +211,9 @@ def page_extras(*, conversations: list[Conversation], membership: Membership) ->
     states = ConversationReadState.objects.filter(conversation_id__in=ids, membership_id__in=wanted_members)
     assignee_last_seen = {
         conversation_id: seen
-        for conversation_id, member_id, seen in states.values_list("conversation_id", "membership_id", "last_seen_at")
+        for conversation_id, member_id, seen in states.values_list(
+            "conversation_id", "membership_id", "last_seen_at"
+        )
         if assignees.get(conversation_id) == member_id
     }
     my_seen = ConversationReadState.objects.filter(

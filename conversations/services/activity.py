@@ -3,6 +3,8 @@ every state change emits (``conversation.*``, ``ticket.*``, ``message.created``)
 
 from __future__ import annotations
 
+import html
+
 from conversations.models import (
     Conversation,
     ConversationParticipant,
@@ -31,7 +33,7 @@ def activity_record(
         conversation=conversation,
         type=MessageType.ACTIVITY,
         private=True,
-        content=text,
+        content=html.escape(text),  # ``content`` is always safe HTML; names and subjects are not
         text_content=text,
         content_type="text",
         sender_type=SenderType.AGENT if actor else SenderType.SYSTEM,

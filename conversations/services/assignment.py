@@ -130,7 +130,9 @@ def round_robin_candidates(team: Team) -> list[Membership]:
         )
         members = [member for member in members if loads.get(member.pk, 0) < cap]
     turns = dict(
-        RoundRobinState.objects.filter(team=team, membership__in=members).values_list("membership", "last_turn")
+        RoundRobinState.objects.filter(team=team, membership__in=members).values_list(
+            "membership", "last_turn"
+        )
     )
     return sorted(members, key=lambda member: (turns.get(member.pk, 0), member.pk))
 

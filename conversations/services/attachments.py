@@ -84,7 +84,9 @@ def _sniff_text(head: bytes) -> str | None:
         except UnicodeDecodeError:
             return None
     lowered = text.lstrip("\ufeff \t\r\n").lower()
-    if "<svg" in lowered[:2000] and (lowered.startswith("<?xml") or lowered.startswith("<svg") or "<!doctype svg" in lowered):
+    if "<svg" in lowered[:2000] and (
+        lowered.startswith("<?xml") or lowered.startswith("<svg") or "<!doctype svg" in lowered
+    ):
         return "image/svg+xml"
     if lowered.startswith(("<!doctype html", "<html", "<script", "<head", "<body", "<iframe")):
         return "text/html"
@@ -110,10 +112,15 @@ def detect_type(head: bytes, filename: str) -> str:
 
 
 def attachment_upload(
-    *, organization: Organization, upload: UploadedFile, uploaded_by: Membership | None
+    *,
+    organization: Organization,
+    upload: UploadedFile,
+    uploaded_by: Membership | None,
+    images_only: bool = False,
 ) -> Attachment:
     """Store an upload. Too big → 413; a type we do not accept, or content that does not match
-    the file's extension (an executable named .png) → 415."""
+    the file's extension (an executable named .png) → 415. ``images_only`` accepts only the
+    raster images a browser may show inline (avatars)."""
     if upload is None:
         raise ConversationError("Send the file in the 'files' field (multipart/form-data).", field="files")
     if upload.size > max_upload_bytes():
@@ -127,6 +134,8 @@ def attachment_upload(
     content_type = detect_type(head, filename)
     if content_type not in ALLOWED_TYPES:
         raise UploadRejected(f"Files of type {content_type} are not accepted.", field="files")
+    if images_only and content_type not in INLINE_SAFE_TYPES:
+        raise UploadRejected("Use a PNG, JPEG, GIF or WebP image.", field="files")
     extension = _extension(filename)
     allowed_extensions = ALLOWED_TYPES[content_type]
     if extension and extension not in allowed_extensions:
@@ -162,7 +171,9 @@ def attachments_for_message(*, organization: Organization, attachment_ids) -> li
         raise ConversationError("attachments must be a list of media ids.", field="attachments")
     found = list(Attachment.objects.filter(organization=organization, pk__in=ids, message__isnull=True))
     if len(found) != len(ids):
-        raise NotFound("Unknown attachment (or it is attached to another message already).", field="attachments")
+        raise NotFound(
+            "Unknown attachment (or it is attached to another message already).", field="attachments"
+        )
     return found
 
 

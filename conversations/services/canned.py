@@ -92,13 +92,19 @@ def _check_unique(organization_id: int, title: str, exclude_pk=None) -> None:
         raise ConversationError("A canned response with this title exists.", field="title", code="conflict")
 
 
-def canned_create(*, organization: Organization, title: str, content: str, actor: Membership | None) -> CannedResponse:
+def canned_create(
+    *, organization: Organization, title: str, content: str, actor: Membership | None
+) -> CannedResponse:
     title, content = _clean(title or "", content or "")
     _check_unique(organization.pk, title)
-    return CannedResponse.objects.create(organization=organization, title=title, content=content, created_by=actor)
+    return CannedResponse.objects.create(
+        organization=organization, title=title, content=content, created_by=actor
+    )
 
 
-def canned_update(*, canned: CannedResponse, title: str | None = None, content: str | None = None) -> CannedResponse:
+def canned_update(
+    *, canned: CannedResponse, title: str | None = None, content: str | None = None
+) -> CannedResponse:
     title, content = _clean(title, content)
     if title is not None:
         _check_unique(canned.organization_id, title, exclude_pk=canned.pk)

@@ -25,7 +25,9 @@ def status_create(*, organization: Organization, name: str, category: str = Stat
     """A custom status. Its ``category`` says how the product treats it (open by default)."""
     name = _clean_name(name)
     if category not in StatusCategory.values:
-        raise ConversationError(f"category must be one of {', '.join(StatusCategory.values)}.", field="category")
+        raise ConversationError(
+            f"category must be one of {', '.join(StatusCategory.values)}.", field="category"
+        )
     if Status.objects.filter(organization=organization, name__iexact=name).exists():
         raise ConversationError("A status with this name exists already.", field="name", code="conflict")
     return Status.objects.create(organization=organization, name=name, category=category)

@@ -129,7 +129,9 @@ def conversation_create(
 
 
 @transaction.atomic
-def conversation_set_priority(*, conversation: Conversation, priority, actor: Membership | None) -> Conversation:
+def conversation_set_priority(
+    *, conversation: Conversation, priority, actor: Membership | None
+) -> Conversation:
     """Set the priority by name or id (None clears it); the SLA policy is chosen again."""
     value = priority_value(priority)
     if value == conversation.priority:

@@ -53,10 +53,10 @@ def builtin_status(organization: Organization, category: str) -> Status:
 def default_inbox(organization: Organization) -> Inbox:
     """The organization's first enabled ``api`` inbox (created when there is none)."""
     inbox = (
-        Inbox.objects.filter(organization=organization, channel=Channel.API, enabled=True).order_by("id").first()
+        Inbox.objects.filter(organization=organization, channel=Channel.API, enabled=True)
+        .order_by("id")
+        .first()
     )
     if inbox is None:
         inbox = Inbox.objects.create(organization=organization, name=DEFAULT_INBOX_NAME, channel=Channel.API)
     return inbox
-
-

@@ -34,7 +34,9 @@ def parse_snooze_until(value, *, now: datetime | None = None) -> datetime:
         if delta <= timedelta(0):
             raise ConversationError("The snooze duration must be positive.", field="snoozed_until")
         if delta > MAX_SNOOZE:
-            raise ConversationError("A conversation can be snoozed for at most a year.", field="snoozed_until")
+            raise ConversationError(
+                "A conversation can be snoozed for at most a year.", field="snoozed_until"
+            )
         return now + delta
     try:
         moment = parse_datetime(text)
@@ -137,5 +139,7 @@ def snooze_wake_due(*, now: datetime | None = None, limit: int = 5000) -> int:
         .order_by("snoozed_until", "pk")[:limit]
     )
     for conversation in due:
-        conversation_reopen(conversation=conversation, actor=None, reason="The snooze ended: conversation reopened")
+        conversation_reopen(
+            conversation=conversation, actor=None, reason="The snooze ended: conversation reopened"
+        )
     return len(due)

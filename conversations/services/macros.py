@@ -50,16 +50,22 @@ def clean_actions(*, organization: Organization, actions) -> list[dict]:
             if not Status.objects.filter(organization=organization, name__iexact=str(value or "")).exists():
                 raise ConversationError(f"Action {position + 1}: unknown status {value!r}.", field="actions")
             if action.get("snoozed_until"):
-                value = {"status": value, "snoozed_until": str(action["snoozed_until"])}
+                cleaned.append({"type": kind, "value": value, "snoozed_until": str(action["snoozed_until"])})
+                continue
         elif kind == "set_priority":
             priority_value(value)
         elif kind in ("add_tags", "remove_tags"):
             if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-                raise ConversationError(f"Action {position + 1}: tags must be a list of names.", field="actions")
+                raise ConversationError(
+                    f"Action {position + 1}: tags must be a list of names.", field="actions"
+                )
         elif kind == "assign_agent":
-            if value != "me" and not Membership.objects.filter(
-                organization=organization, pk=_int(value, position), is_active=True
-            ).exists():
+            if (
+                value != "me"
+                and not Membership.objects.filter(
+                    organization=organization, pk=_int(value, position), is_active=True
+                ).exists()
+            ):
                 raise ConversationError(f"Action {position + 1}: unknown agent.", field="actions")
         elif kind == "assign_team":
             if not Team.objects.filter(organization=organization, pk=_int(value, position)).exists():
@@ -77,7 +83,9 @@ def _int(value, position: int) -> int:
         raise ConversationError(f"Action {position + 1}: value must be an id.", field="actions")
 
 
-def macro_create(*, organization: Organization, name: str, actions, description: str = "", actor=None) -> Macro:
+def macro_create(
+    *, organization: Organization, name: str, actions, description: str = "", actor=None
+) -> Macro:
     macro = Macro(organization=organization, created_by=actor)
     return macro_update(macro=macro, name=name, actions=actions, description=description)
 
@@ -121,8 +129,12 @@ def macro_apply(*, macro: Macro, conversation: Conversation, actor: Membership) 
             text = render_placeholders(value, placeholder_values(conversation=conversation, agent=actor))
             message_create(conversation=conversation, content=text, actor=actor, private=kind == "note")
         elif kind == "set_status":
-            status, snoozed_until = (value["status"], value["snoozed_until"]) if isinstance(value, dict) else (value, None)
-            conversation_set_status(conversation=conversation, status=status, actor=actor, snoozed_until=snoozed_until)
+            conversation_set_status(
+                conversation=conversation,
+                status=value,
+                actor=actor,
+                snoozed_until=action.get("snoozed_until"),
+            )
         elif kind == "set_priority":
             conversation_set_priority(conversation=conversation, priority=value, actor=actor)
         elif kind == "add_tags":
@@ -130,7 +142,11 @@ def macro_apply(*, macro: Macro, conversation: Conversation, actor: Membership) 
         elif kind == "remove_tags":
             conversation_set_tags(conversation=conversation, actor=actor, remove=value)
         elif kind == "assign_agent":
-            agent = actor if value == "me" else Membership.objects.filter(organization=organization, pk=value).first()
+            agent = (
+                actor
+                if value == "me"
+                else Membership.objects.filter(organization=organization, pk=value).first()
+            )
             if agent is None:
                 raise ConversationError("The macro's agent no longer exists.", code="conflict")
             conversation_assign_agent(conversation=conversation, agent=agent, actor=actor)

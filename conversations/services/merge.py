@@ -35,7 +35,9 @@ def _refresh_last_message(conversation: Conversation) -> None:
 
 
 @transaction.atomic
-def conversation_merge(*, source: Conversation, target: Conversation, actor: Membership | None) -> Conversation:
+def conversation_merge(
+    *, source: Conversation, target: Conversation, actor: Membership | None
+) -> Conversation:
     """Merge ``source`` into ``target``: its messages (and their attachments) move to the target,
     tags and participants are combined, and ``source`` is closed with ``merged_into`` pointing at
     the target and an activity entry on both threads. Both must belong to the same contact."""

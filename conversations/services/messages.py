@@ -71,7 +71,9 @@ def message_create(
     if content is not None and len(content) > MESSAGE_MAX_LENGTH:
         raise ConversationError(f"A message has at most {MESSAGE_MAX_LENGTH} characters.", field="message")
     html, text, content_type = sanitize(content or "")
-    attachments = attachments_for_message(organization=conversation.organization, attachment_ids=attachment_ids)
+    attachments = attachments_for_message(
+        organization=conversation.organization, attachment_ids=attachment_ids
+    )
     if not text.strip() and not attachments:
         raise ConversationError("A message needs some text or an attachment.", field="message")
     now = now or timezone.now()
@@ -85,7 +87,12 @@ def message_create(
         if private:
             raise ConversationError("A contact cannot write a private note.", field="private")
         ensure_not_blocked(contact)
-        message_type, status, sender_agent, sender_contact = MessageType.INCOMING, MessageStatus.RECEIVED, None, contact
+        message_type, status, sender_agent, sender_contact = (
+            MessageType.INCOMING,
+            MessageStatus.RECEIVED,
+            None,
+            contact,
+        )
         meta["from"] = [contact.email] if contact.email else []
     else:
         if actor is None:

@@ -35,7 +35,9 @@ def clean_filters(filters) -> dict:
         elif key == "priority":
             labels = {choice.label.lower(): choice.label for choice in Priority}
             if any(str(value).lower() not in labels for value in values):
-                raise ConversationError(f"priority must be among {', '.join(Priority.labels)}.", field="filters")
+                raise ConversationError(
+                    f"priority must be among {', '.join(Priority.labels)}.", field="filters"
+                )
             values = [labels[str(value).lower()] for value in values]
         else:
             values = [str(value).strip() for value in values if str(value).strip()]
@@ -49,7 +51,9 @@ def clean_filters(filters) -> dict:
             try:
                 cleaned["assignee"] = [int(value) for value in values]
             except (TypeError, ValueError):
-                raise ConversationError('assignee must be "me", "none" or a list of agent ids.', field="filters")
+                raise ConversationError(
+                    'assignee must be "me", "none" or a list of agent ids.', field="filters"
+                )
     text = filters.get("text")
     if text:
         cleaned["text"] = str(text).strip()[:200]

@@ -256,7 +256,9 @@ def _target(anchor: datetime, minutes: int, schedule) -> tuple[datetime | None, 
     return deadline, at_risk
 
 
-def sla_recompute(conversation: Conversation, *, policy: SLAPolicy | None = None, reselect: bool = False) -> list[str]:
+def sla_recompute(
+    conversation: Conversation, *, policy: SLAPolicy | None = None, reselect: bool = False
+) -> list[str]:
     """Set the conversation's policy (re-selected when ``reselect``) and every deadline from its
     current state. Returns the changed field names (the caller saves)."""
     before = {name: getattr(conversation, name) for name in SLA_FIELDS}
@@ -378,14 +380,18 @@ def sla_check_due(*, now: datetime | None = None, batch_size: int = 500) -> int:
     Returns how many were recorded."""
     now = now or timezone.now()
     missed = (
-        Q(first_response_deadline_at__lte=now, first_reply_at__isnull=True)
-        & _unrecorded(SLAMetric.FIRST_RESPONSE, "first_response_deadline_at")
-    ) | (
-        Q(next_response_deadline_at__lte=now, waiting_since__isnull=False)
-        & _unrecorded(SLAMetric.NEXT_RESPONSE, "next_response_deadline_at")
-    ) | (
-        Q(resolution_deadline_at__lte=now, resolved_at__isnull=True)
-        & _unrecorded(SLAMetric.RESOLUTION, "resolution_deadline_at")
+        (
+            Q(first_response_deadline_at__lte=now, first_reply_at__isnull=True)
+            & _unrecorded(SLAMetric.FIRST_RESPONSE, "first_response_deadline_at")
+        )
+        | (
+            Q(next_response_deadline_at__lte=now, waiting_since__isnull=False)
+            & _unrecorded(SLAMetric.NEXT_RESPONSE, "next_response_deadline_at")
+        )
+        | (
+            Q(resolution_deadline_at__lte=now, resolved_at__isnull=True)
+            & _unrecorded(SLAMetric.RESOLUTION, "resolution_deadline_at")
+        )
     )
     due_ids = list(
         Conversation.objects.filter(sla_next_deadline_at__lte=now)

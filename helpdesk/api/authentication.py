@@ -61,6 +61,8 @@ def authenticate_credential(key_id: str, secret: str) -> ApiKey | None:
     membership = api_key.membership
     if not (membership.is_active and membership.user.is_active):
         return None
+    if membership.organization_id != api_key.organization_id:  # never act across organizations
+        return None
     now = timezone.now()
     if (
         api_key.last_used_at is None

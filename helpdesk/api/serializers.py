@@ -1,4 +1,5 @@
 from django.contrib.auth import password_validation
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from helpdesk.models import ApiKey, Availability, Membership, Operation, Organization, Plan, Role, Team, User
@@ -150,7 +151,30 @@ class AvailabilitySerializer(serializers.Serializer):
     )
 
 
+@extend_schema_field({"type": "integer", "nullable": True})
+class SameOrganizationIdField(serializers.PrimaryKeyRelatedField):
+    """The id of a row of the request's organization, for a ForeignKey of ``Team`` that names
+    another app's model by string (its model is read from the field: no import of that app).
+    Another organization's id is refused like an unknown one."""
+
+    def __init__(self, model_field: str, **kwargs):
+        self.model_field = model_field
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        model = Team._meta.get_field(self.model_field).related_model
+        organization = self.context.get("organization")
+        return model.objects.filter(organization=organization) if organization else model.objects.none()
+
+
 class TeamSerializer(serializers.ModelSerializer):
+    business_hours_id = SameOrganizationIdField(
+        "business_hours", source="business_hours", allow_null=True, required=False
+    )
+    sla_policy_id = SameOrganizationIdField(
+        "sla_policy", source="sla_policy", allow_null=True, required=False
+    )
+
     class Meta:
         model = Team
         fields = [
@@ -160,6 +184,8 @@ class TeamSerializer(serializers.ModelSerializer):
             "conversation_assignment_type",
             "max_auto_assigned_conversations",
             "timezone",
+            "business_hours_id",
+            "sla_policy_id",
             "created_at",
             "updated_at",
         ]

@@ -17,6 +17,13 @@ class Team(models.Model):
         default=0, help_text="Cap of open conversations auto-assigned to one agent (0 = no cap)."
     )
     timezone = models.CharField(max_length=64, default="UTC")
+    # The conversations app's SLA settings, named by string (the helpdesk imports no app).
+    business_hours = models.ForeignKey(
+        "conversations.BusinessHours", null=True, blank=True, on_delete=models.SET_NULL, related_name="teams"
+    )
+    sla_policy = models.ForeignKey(
+        "conversations.SLAPolicy", null=True, blank=True, on_delete=models.SET_NULL, related_name="teams"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -161,6 +161,14 @@ CELERY_TASK_ROUTES = {
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=1800)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=1700)
 CELERY_BEAT_SCHEDULE: dict = {}  # apps add their periodic tasks in AppConfig.ready()
+# Conversations: wake snoozed conversations, record SLA breaches, round-robin waiting ones.
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "conversations-snooze-wake": {"task": "conversations.tasks.snooze_wake", "schedule": 60.0},
+        "conversations-sla-check": {"task": "conversations.tasks.sla_check", "schedule": 60.0},
+        "conversations-auto-assign": {"task": "conversations.tasks.auto_assign", "schedule": 120.0},
+    }
+)
 
 # Vector store: Chroma's own server on loopback (started by the run command) or CHROMA_URL.
 # CHROMA_MODE=persistent uses an in-process PersistentClient: single-process use only.
@@ -252,7 +260,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "DocumentStatusEnum": "knowledge.models.DocumentStatus",
+        "DocumentTrainingStatusEnum": "knowledge.models.TrainingStatus",
+    },
     "DISABLE_ERRORS_AND_WARNINGS": False,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

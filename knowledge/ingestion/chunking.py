@@ -113,6 +113,9 @@ def chunk_elements(elements: list[Element], *, size: int, overlap: int) -> list[
             headings.append((depth, element.text))
             if buffer.has_body and buffer.length >= min_chars:
                 flush(keep_tail=False)
+            elif buffer.parts and buffer.length + len(element.text) + 1 > size:
+                buffer.has_body = True  # a run of headings (a table of contents) is text too
+                flush(keep_tail=False)
             if buffer.carried and not buffer.has_body:  # a new section does not start with the old tail
                 buffer.parts.clear()
                 buffer.carried = False

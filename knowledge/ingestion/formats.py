@@ -138,7 +138,9 @@ def detect_format(data: bytes, filename: str = "") -> DetectedFormat:
         if "word/document.xml" in names and "[Content_Types].xml" in names:
             check_docx_archive(data)
             return _detected(DocumentFormat.DOCX)
-        raise UnsupportedFile(f"This ZIP-based file is not a Word document. Supported: {SUPPORTED}.", field="file")
+        raise UnsupportedFile(
+            f"This ZIP-based file is not a Word document. Supported: {SUPPORTED}.", field="file"
+        )
     import filetype
 
     guessed = filetype.guess(data[:8192])
@@ -148,7 +150,9 @@ def detect_format(data: bytes, filename: str = "") -> DetectedFormat:
         )
     text = decode_text(data)
     if text is None:
-        raise UnsupportedFile(f"This is a binary file of an unknown type. Supported: {SUPPORTED}.", field="file")
+        raise UnsupportedFile(
+            f"This is a binary file of an unknown type. Supported: {SUPPORTED}.", field="file"
+        )
     if suffix in BINARY_EXTENSIONS:
         raise UnsupportedFile(f"The file is named {suffix} but its content is plain text.", field="file")
     if suffix in TEXT_EXTENSIONS:

@@ -62,7 +62,12 @@ class Element:
 
     @property
     def is_heading(self) -> bool:
-        return self.kind == "Title" and len(self.text) <= HEADING_MAX_CHARS
+        if self.kind != "Title" or len(self.text) > HEADING_MAX_CHARS:
+            return False
+        if self.depth is not None:  # from markup (Markdown, HTML, DOCX styles): trust it
+            return True
+        # A guess from layout or word classes (text, PDF): a sentence is not a heading.
+        return not self.text.rstrip().endswith((".", ",", ";", ":", "!", "?"))
 
 
 _FRONT_MATTER = re.compile(r"\A\s*(\+\+\+|---)\s*\n.*?\n\1\s*(\n|\Z)", re.DOTALL)
@@ -143,7 +148,9 @@ def partition_document(data: bytes, fmt: str) -> list[Element]:
         if exc.__class__.__name__ in ("DomainError", "UnsupportedFile", "ArchiveRefused"):
             raise ExtractionError(str(exc))
         logger.warning("partitioning a %s failed", fmt, exc_info=True)
-        raise ExtractionError(f"The {fmt.upper()} file could not be read ({exc.__class__.__name__}: {str(exc)[:200]}).")
+        raise ExtractionError(
+            f"The {fmt.upper()} file could not be read ({exc.__class__.__name__}: {str(exc)[:200]})."
+        )
     elements = []
     for item in raw:
         kind = item.__class__.__name__

@@ -18,7 +18,18 @@ _LINK_WITH_TARGET = re.compile(r"`([^`<]+?)\s*<([^>]+)>`__?")
 _LINK_REF = re.compile(r"`([^`]+)`__?")
 _SUBSTITUTION_DEF = re.compile(r"^\.\.\s+\|[^|]+\|\s+\w+::")
 
-DROPPED_DIRECTIVES = {"toctree", "contents", "include", "raw", "meta", "image", "figure", "only", "index", "spelling"}
+DROPPED_DIRECTIVES = {
+    "toctree",
+    "contents",
+    "include",
+    "raw",
+    "meta",
+    "image",
+    "figure",
+    "only",
+    "index",
+    "spelling",
+}
 CODE_DIRECTIVES = {"code-block", "code", "sourcecode", "literalinclude", "prompt"}
 ADMONITIONS = {
     "note",
@@ -80,7 +91,12 @@ def _convert(lines: list[str], heading_styles: list[tuple[str, bool]]) -> list[s
         after = lines[index + 2] if index + 2 < len(lines) else ""
 
         # Heading with overline: ===\nTitle\n===
-        if _UNDERLINE.match(line) and nxt.strip() and _UNDERLINE.match(after) and after.strip()[0] == line.strip()[0]:
+        if (
+            _UNDERLINE.match(line)
+            and nxt.strip()
+            and _UNDERLINE.match(after)
+            and after.strip()[0] == line.strip()[0]
+        ):
             out += _heading(nxt.strip(), (line.strip()[0], True), heading_styles)
             index += 3
             continue
@@ -93,7 +109,11 @@ def _convert(lines: list[str], heading_styles: list[tuple[str, bool]]) -> list[s
 
         directive = _DIRECTIVE.match(line)
         if directive and not _SUBSTITUTION_DEF.match(line.strip()):
-            base, name, argument = len(directive.group(1)), directive.group(2).lower(), directive.group(3).strip()
+            base, name, argument = (
+                len(directive.group(1)),
+                directive.group(2).lower(),
+                directive.group(3).strip(),
+            )
             index += 1
             while index < len(lines) and _OPTION.match(lines[index]) and _indent(lines[index]) > base:
                 index += 1
@@ -135,7 +155,11 @@ def _directive(name: str, argument: str, body: list[str], heading_styles) -> lis
         return ["", f"**{_inline(argument)}**", ""]
     lines: list[str] = [""]
     if name in ADMONITIONS:
-        label = argument if name == "admonition" and argument else name.replace("seealso", "See also").capitalize()
+        label = (
+            argument
+            if name == "admonition" and argument
+            else name.replace("seealso", "See also").capitalize()
+        )
         lines.append(f"**{_inline(label)}:**" if name != "admonition" else f"**{_inline(label)}**")
         if argument and name != "admonition":
             lines.append(_inline(argument))

@@ -50,7 +50,14 @@ def _bounded_int(value, *, field: str, default: int, low: int, high: int) -> int
 
 
 def crawl_start(
-    *, organization, url: str, max_levels=1, max_pages=None, title: str = "", category: str = "", created_by=None
+    *,
+    organization,
+    url: str,
+    max_levels=1,
+    max_pages=None,
+    title: str = "",
+    category: str = "",
+    created_by=None,
 ) -> Operation:
     """Check the URL (the outbound guard refuses internal addresses unless allow-listed) and the
     limits, then queue the crawl on the ``ingest`` queue. Returns the crawl's Operation."""
@@ -65,7 +72,9 @@ def crawl_start(
         outbound.check_url(url, organization=organization)
     except outbound.OutboundRefused as exc:
         raise CrawlError(f"This URL cannot be crawled: {exc}", field="url")
-    max_levels = _bounded_int(max_levels, field="max_levels", default=1, low=0, high=settings.MAX_CRAWL_LEVELS)
+    max_levels = _bounded_int(
+        max_levels, field="max_levels", default=1, low=0, high=settings.MAX_CRAWL_LEVELS
+    )
     max_pages = _bounded_int(
         max_pages,
         field="max_pages",
@@ -113,7 +122,9 @@ def _filename(url: str) -> str:
     return (re.sub(r"[^A-Za-z0-9._-]+", "-", path)[:120].strip("-") or "page") + ".html"
 
 
-def _store_page(*, operation: Operation, page: crawling.ExtractedPage, is_root: bool) -> tuple[str, int | None]:
+def _store_page(
+    *, operation: Operation, page: crawling.ExtractedPage, is_root: bool
+) -> tuple[str, int | None]:
     """Create or update the page's document. Returns (outcome, document id)."""
     params, organization = operation.params, operation.organization
     data = page.html.encode("utf-8")
@@ -148,7 +159,9 @@ def _store_page(*, operation: Operation, page: crawling.ExtractedPage, is_root: 
     existing.sha256, existing.size, existing.title = digest, len(data), title or existing.title
     existing.format, existing.content_type = DocumentFormat.HTML, "text/html"
     with transaction.atomic():
-        existing.save(update_fields=["file", "sha256", "size", "title", "format", "content_type", "updated_at"])
+        existing.save(
+            update_fields=["file", "sha256", "size", "title", "format", "content_type", "updated_at"]
+        )
         document_record_event(document=existing, status="updated", message=f"Page changed at {page.url}.")
         document_queue_ingest(document=existing)
     if old_name and old_name != existing.file.name:
@@ -164,7 +177,14 @@ def crawl_run(*, operation: Operation) -> dict:
     operation_services.operation_start(operation=operation, total=max_pages, message="Reading robots.txt")
     robots = crawling.RobotsPolicy(root, organization=organization)
     counts = {"fetched": 0, "created": 0, "updated": 0, "unchanged": 0, "duplicate": 0}
-    result: dict = {"url": root, **counts, "document_ids": [], "skipped": [], "failed": [], "robots": robots.reason}
+    result: dict = {
+        "url": root,
+        **counts,
+        "document_ids": [],
+        "skipped": [],
+        "failed": [],
+        "robots": robots.reason,
+    }
     queue: deque[tuple[str, int]] = deque([(root, 0)])
     seen = {root}
 
@@ -222,13 +242,17 @@ def crawl_run(*, operation: Operation) -> dict:
                 if document_id and document_id not in result["document_ids"]:
                     result["document_ids"].append(document_id)
         operation_services.operation_progress(
-            operation=operation, done=result["fetched"], message=f"Fetched {result['fetched']} of at most {max_pages} pages"
+            operation=operation,
+            done=result["fetched"],
+            message=f"Fetched {result['fetched']} of at most {max_pages} pages",
         )
     if result["fetched"] == 0:
         reasons = [entry["reason"] for entry in result["failed"] + result["skipped"]]
         why = reasons[0] if reasons else robots.reason or "no page could be read"
         operation.result = result
-        operation_services.operation_fail(operation=operation, error=f"Nothing was crawled from {root}: {why}")
+        operation_services.operation_fail(
+            operation=operation, error=f"Nothing was crawled from {root}: {why}"
+        )
         return result
     summary = (
         f"{result['fetched']} pages: {result['created']} new, {result['updated']} updated, "

@@ -138,7 +138,9 @@ def document_create_from_bytes(
         with transaction.atomic():
             document.save()
             what = f"Fetched from {source_url}" if source_url else f"Uploaded {filename}"
-            document_record_event(document=document, status="uploaded", message=f"{what} ({len(data)} bytes).")
+            document_record_event(
+                document=document, status="uploaded", message=f"{what} ({len(data)} bytes)."
+            )
             if queue_ingest:
                 document_queue_ingest(document=document)
     except IntegrityError:
@@ -195,7 +197,9 @@ def _check_chunking(chunk_size, chunk_overlap) -> tuple[int | None, int | None]:
             raise DocumentError("overlap must be a number of characters.", field="chunk_overlap")
         size = chunk_size or settings.KNOWLEDGE_CHUNK_SIZE
         if not 0 <= chunk_overlap <= size // 2:
-            raise DocumentError(f"overlap must be between 0 and {size // 2} characters.", field="chunk_overlap")
+            raise DocumentError(
+                f"overlap must be between 0 and {size // 2} characters.", field="chunk_overlap"
+            )
     return chunk_size, chunk_overlap
 
 
@@ -219,7 +223,9 @@ def _queue_ingest_task(document_id: int, operation_id, chunk_size, chunk_overlap
     transaction.on_commit(send)
 
 
-def document_queue_ingest(*, document: Document, chunk_size=None, chunk_overlap=None, created_by=None) -> Operation:
+def document_queue_ingest(
+    *, document: Document, chunk_size=None, chunk_overlap=None, created_by=None
+) -> Operation:
     """Queue (again) the ingestion of a document on the ``ingest`` queue; returns its Operation."""
     chunk_size, chunk_overlap = _check_chunking(chunk_size, chunk_overlap)
     operation = operation_services.operation_create(
@@ -248,15 +254,23 @@ def retry_ingest_operation(operation: Operation) -> None:
     ).first()
     if document is None:
         raise DocumentError("The document of this operation no longer exists.", code="not_found")
-    Document.objects.filter(pk=document.pk).update(status=DocumentStatus.PROCESSING, error="", operation=operation)
+    Document.objects.filter(pk=document.pk).update(
+        status=DocumentStatus.PROCESSING, error="", operation=operation
+    )
     document_record_event(document=document, status="queued", message="Ingestion retried.")
     params = operation.params
     _queue_ingest_task(document.pk, operation.pk, params.get("chunk_size"), params.get("chunk_overlap"))
 
 
-def document_reingest(*, document: Document, chunk_size=None, chunk_overlap=None, created_by=None) -> Operation:
+def document_reingest(
+    *, document: Document, chunk_size=None, chunk_overlap=None, created_by=None
+) -> Operation:
     """Run the ingestion again (retry after a failure, or new chunk settings). Idempotent."""
-    if document.status == DocumentStatus.PROCESSING and document.operation and not document.operation.is_finished:
+    if (
+        document.status == DocumentStatus.PROCESSING
+        and document.operation
+        and not document.operation.is_finished
+    ):
         raise DocumentError("This document is being processed already.", code="conflict")
     operation = document_queue_ingest(
         document=document, chunk_size=chunk_size, chunk_overlap=chunk_overlap, created_by=created_by
@@ -295,7 +309,9 @@ def document_update(*, document: Document, **changes) -> Document:
             document_queue_ingest(document=document)
         else:
             transaction.on_commit(lambda: _drop_vectors(document))
-            Document.objects.filter(pk=document.pk).update(training_status=TrainingStatus.PENDING, embedding_model="")
+            Document.objects.filter(pk=document.pk).update(
+                training_status=TrainingStatus.PENDING, embedding_model=""
+            )
             document.training_status = TrainingStatus.PENDING
     elif document.train_ai and any(
         field in before and before[field] != getattr(document, field) for field in ("title", "category")
@@ -306,7 +322,9 @@ def document_update(*, document: Document, **changes) -> Document:
 
 def _drop_vectors(document: Document) -> None:
     try:
-        vectorstore.delete(document.organization_id, where=vectorstore.document_where(document.organization_id, document.pk))
+        vectorstore.delete(
+            document.organization_id, where=vectorstore.document_where(document.organization_id, document.pk)
+        )
     except vectorstore.VectorStoreUnavailable:
         logger.warning("could not remove the vectors of document %s now; a reindex will", document.pk)
 

@@ -23,15 +23,20 @@ def organization_reindex(*, organization, operation: Operation | None = None, re
     """Re-embed every processed document (from its stored chunks, or from the file again with
     ``reparse``) and every KB item into the current model's collection. Synchronous."""
     documents = list(
-        Document.objects.filter(organization=organization, status=DocumentStatus.PROCESSED, train_ai=True).order_by("pk")
+        Document.objects.filter(
+            organization=organization, status=DocumentStatus.PROCESSED, train_ai=True
+        ).order_by("pk")
     )
     if reparse:
-        documents += list(Document.objects.filter(organization=organization, status=DocumentStatus.FAILED).order_by("pk"))
+        documents += list(
+            Document.objects.filter(organization=organization, status=DocumentStatus.FAILED).order_by("pk")
+        )
     item_count = KnowledgeItem.objects.filter(organization=organization).count()
     total = len(documents) + 1
     if operation is not None:
         operation_services.operation_start(operation=operation, total=total, message="Reindexing")
-    vectorstore.drop_organization(organization) if reparse else None
+    if reparse:  # start clean: also removes vectors nothing refers to any more
+        vectorstore.drop_organization(organization)
     chunks = 0
     for number, document in enumerate(documents, start=1):
         if reparse:
@@ -46,10 +51,17 @@ def organization_reindex(*, organization, operation: Operation | None = None, re
             )
     items = kb_items_index(organization=organization) if item_count else 0
     dropped = vectorstore.drop_other_models(organization)
-    result = {"documents": len(documents), "chunks": chunks, "kb_items": items, "dropped_collections": dropped}
+    result = {
+        "documents": len(documents),
+        "chunks": chunks,
+        "kb_items": items,
+        "dropped_collections": dropped,
+    }
     if operation is not None:
         operation_services.operation_succeed(
-            operation=operation, result=result, message=f"Reindexed {len(documents)} documents and {items} items"
+            operation=operation,
+            result=result,
+            message=f"Reindexed {len(documents)} documents and {items} items",
         )
     return result
 
@@ -76,6 +88,8 @@ def queue_reindex(operation: Operation) -> None:
             tasks.reindex_organization.delay(str(operation.pk))
         except Exception as exc:
             logger.exception("could not queue reindex %s", operation.pk)
-            operation_services.operation_fail(operation=operation, error=f"Could not queue the reindex: {exc}")
+            operation_services.operation_fail(
+                operation=operation, error=f"Could not queue the reindex: {exc}"
+            )
 
     transaction.on_commit(send)

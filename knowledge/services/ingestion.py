@@ -63,7 +63,9 @@ def write_document_vectors(*, document: Document, chunks: list[Chunk], vectors: 
         [chunk.text for chunk in chunks],
         [chunk_metadata(document=document, chunk=chunk) for chunk in chunks],
     )
-    stale = {"$and": [vectorstore.document_where(org_id, document.pk), {"chunk_index": {"$gte": len(chunks)}}]}
+    stale = {
+        "$and": [vectorstore.document_where(org_id, document.pk), {"chunk_index": {"$gte": len(chunks)}}]
+    }
     vectorstore.delete(org_id, where=stale)
 
 
@@ -131,7 +133,9 @@ def document_ingest(
 
     def progress(done: int, message: str, total: int | None = None) -> None:
         if operation is not None:
-            operation_services.operation_progress(operation=operation, done=done, total=total, message=message)
+            operation_services.operation_progress(
+                operation=operation, done=done, total=total, message=message
+            )
 
     if operation is not None:
         operation_services.operation_start(operation=operation, total=4, message="Partitioning")
@@ -179,13 +183,16 @@ def document_ingest(
     if document.train_ai:
         write_document_vectors(document=document, chunks=chunks, vectors=vectors)
     else:
-        vectorstore.delete(document.organization_id, where=vectorstore.document_where(document.organization_id, document.pk))
+        vectorstore.delete(
+            document.organization_id, where=vectorstore.document_where(document.organization_id, document.pk)
+        )
     with transaction.atomic():
         if not Document.objects.select_for_update().filter(pk=document.pk).exists():
             # Deleted while we worked: leave nothing behind.
             transaction.on_commit(
                 lambda: vectorstore.delete(
-                    document.organization_id, where=vectorstore.document_where(document.organization_id, document.pk)
+                    document.organization_id,
+                    where=vectorstore.document_where(document.organization_id, document.pk),
                 )
             )
             return document

@@ -164,7 +164,12 @@ def kb_item_delete(*, item: KnowledgeItem) -> None:
 
 
 def kb_items_import(
-    *, organization, items, created_by=None, max_items: int | None = None, source: str = KnowledgeSource.IMPORT
+    *,
+    organization,
+    items,
+    created_by=None,
+    max_items: int | None = None,
+    source: str = KnowledgeSource.IMPORT,
 ) -> list[KnowledgeItem]:
     """Create every item or none. Errors name each bad item: ``extra["errors"]`` maps the item's
     position to its field errors."""
@@ -195,10 +200,15 @@ def kb_items_import(
     limits.ensure_within_limit(organization, "kb_items", adding=len(cleaned))
     with transaction.atomic():
         created = KnowledgeItem.objects.bulk_create(
-            [KnowledgeItem(organization=organization, source=source, created_by=created_by, **data) for data in cleaned]
+            [
+                KnowledgeItem(organization=organization, source=source, created_by=created_by, **data)
+                for data in cleaned
+            ]
         )
         if any(item.pk is None for item in created):  # backends that do not return ids
-            created = list(KnowledgeItem.objects.filter(organization=organization).order_by("-pk")[: len(cleaned)])[::-1]
+            created = list(
+                KnowledgeItem.objects.filter(organization=organization).order_by("-pk")[: len(cleaned)]
+            )[::-1]
         queue_index(organization.pk, [item.pk for item in created])
     return created
 
@@ -217,7 +227,9 @@ def kb_item_verify(
     )
     if item is None:
         limits.ensure_within_limit(organization, "kb_items")
-        item = KnowledgeItem.objects.create(organization=organization, verified=True, source=source, **cleaned)
+        item = KnowledgeItem.objects.create(
+            organization=organization, verified=True, source=source, **cleaned
+        )
     else:
         item.content = cleaned["content"]
         item.category = cleaned["category"] or item.category

@@ -116,7 +116,12 @@ def _document_text(document: Document) -> str:
 
 
 def document_review(
-    *, document: Document, model: str | None = None, prompt: str = "", extract_entities: bool = True, endpoint=None
+    *,
+    document: Document,
+    model: str | None = None,
+    prompt: str = "",
+    extract_entities: bool = True,
+    endpoint=None,
 ) -> Document:
     """Ask the organization's Ollama to review the document; store and return the review.
     Ollama unreachable → ``OllamaUnavailable`` (503); unknown model → ``OllamaModelNotFound`` (502)."""

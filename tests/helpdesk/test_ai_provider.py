@@ -130,6 +130,20 @@ def test_invalid_changes_are_refused_and_change_nothing(admin_api, org, payload,
     assert _provider_fields(org) == before
 
 
+def test_an_endpoint_that_does_not_resolve_is_refused_as_unavailable(admin_api, org):
+    before = _provider_fields(org)
+
+    response = admin_api.put(
+        URL,
+        {"provider": "ollama", "endpoint": "http://ollama.invalid:11434", "model": "llama3.2"},
+        format="json",
+    )
+
+    assert response.status_code == 503
+    assert response.json()["code"] == "unavailable"
+    assert _provider_fields(org) == before
+
+
 def test_agents_cannot_change_the_provider(agent_api, org):
     before = _provider_fields(org)
 

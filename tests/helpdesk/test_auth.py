@@ -236,3 +236,10 @@ def test_an_agent_pair_secret_is_not_accepted_with_another_key_id(agent, admin):
     _, admin_secret = agent_pair(admin)
 
     assert_unauthorized(client_with(f"token {agent_key}:{admin_secret}").get(ME))
+
+
+def test_a_key_whose_member_belongs_to_another_organization_is_refused(admin_api, other_admin):
+    """Defence in depth: a key row pointing at a member of another organization never authenticates."""
+    ApiKey.objects.filter(key_id=admin_api.full_key.split(".")[0]).update(membership=other_admin)
+
+    assert_unauthorized(admin_api.get(ME))

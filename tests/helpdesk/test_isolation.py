@@ -4,7 +4,7 @@ scheme: another organization's object answers 404 and does not change; lists nev
 import pytest
 from rest_framework.test import APIClient
 
-from helpdesk.models import ApiKey, Role
+from helpdesk.models import ApiKey, Role, Team
 from helpdesk.models.api_key import ApiKeyKind
 from helpdesk.services import api_keys, operations
 from tests.conftest import PASSWORD
@@ -74,14 +74,13 @@ MATRIX = [
 @pytest.mark.parametrize("method,template,body,target", MATRIX, ids=[f"{m} {t}" for m, t, _, _ in MATRIX])
 def test_another_organizations_object_is_404_and_unchanged(attacker, foreign, method, template, body, target):
     obj = foreign[target]
-    before = snapshot(obj)
     user_before = snapshot(obj.user) if target == "agent" else None
     teams_before = list(obj.teams.values_list("pk", flat=True)) if target == "agent" else None
     keys_before = set(ApiKey.objects.filter(organization=obj.organization).values_list("pk", "revoked_at"))
 
     assert_isolated(attacker, method, template.format(**foreign), body)
 
-    assert_unchanged(obj, before)
+    assert_unchanged(obj)
     assert (
         set(ApiKey.objects.filter(organization=obj.organization).values_list("pk", "revoked_at"))
         == keys_before
@@ -137,3 +136,22 @@ def test_a_key_only_ever_acts_in_its_own_organization(foreign, other_admin):
         other_admin.pk,
         foreign["agent"].pk,
     }
+
+
+def test_the_isolation_helpers_can_fail(admin_api, org, owner):
+    team = TeamFactory(organization=org, name="Support")
+    Team.objects.filter(pk=team.pk).update(name="Changed")
+    with pytest.raises(AssertionError, match="changed"):
+        assert_unchanged(team)
+
+    key = api_keys.api_key_create(membership=owner, name="k", permissions=["read"])[0]
+    before = snapshot(key)
+    ApiKey.objects.filter(pk=key.pk).delete()
+    with pytest.raises(AssertionError, match="deleted"):
+        assert_unchanged(key, before)
+
+    own = TeamFactory(organization=org, name="Own")
+    with pytest.raises(AssertionError):
+        assert_isolated(admin_api, "get", f"/api/v1/teams/{own.pk}")
+    with pytest.raises(AssertionError, match="another organization"):
+        assert_not_listed(admin_api, "/api/v1/teams", [own.pk])

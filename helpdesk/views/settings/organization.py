@@ -47,4 +47,4 @@ def organization_settings(request, tenant):
     else:
         form = OrganizationSettingsForm(initial=OrganizationSettingsForm.initial_for(organization))
     context = {"form": form, "usage_rows": _usage_rows(organization)}
-    return render(request, "settings/organization.html", context)
+    return render(request, "settings/organization.html", context, status=400 if form.errors else 200)

@@ -1,0 +1,32 @@
+"""Celery tasks of the chatbots app (queue ``ai``): thin, they take ids and call services."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from chatbots.models import Training
+from helpdesk.models import Operation
+
+
+@shared_task(ignore_result=True, acks_late=True)
+def run_training(training_id: str) -> None:
+    """Run a training job (rag indexing or modelfile creation). Safe to run twice."""
+    from chatbots.services.training import training_run
+
+    training = (
+        Training.objects.select_related("chatbot__organization", "organization", "operation")
+        .filter(training_id=training_id)
+        .first()
+    )
+    if training is not None:  # deleted with its chatbot meanwhile
+        training_run(training=training)
+
+
+@shared_task(ignore_result=True, acks_late=True)
+def chat_session_escalate(operation_id: str) -> None:
+    """Hand a chat session over to a person (creates the conversation). Safe to run twice."""
+    from chatbots.services.escalation import chat_escalation_run
+
+    operation = Operation.objects.select_related("organization", "created_by__user").filter(pk=operation_id).first()
+    if operation is not None and not operation.is_finished:
+        chat_escalation_run(operation=operation)
