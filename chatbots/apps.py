@@ -16,3 +16,17 @@ class ChatbotsConfig(AppConfig):
         register_organization_initializer(assist.ai_prompts_ensure)
         operations.register_retry(sessions.ESCALATION_KIND, sessions.retry_escalation)
         operations.register_retry(training.TRAINING_KIND, training.retry_training)
+
+        from helpdesk.navigation import register_nav_item, register_settings_page
+
+        register_nav_item("chatbots", "Chatbots", "chatbots:list", order=40, icon="bot", shortcut="g b")
+        register_settings_page(
+            "ai-provider",
+            "AI provider",
+            "chatbots:ai-provider",
+            400,
+            "AI",
+            "admin",
+            icon="sparkles",
+            description="The Ollama server and model the chatbots use.",
+        )

@@ -21,9 +21,11 @@ ALLOWED_ATTRIBUTES = {
     "th": {"colspan", "rowspan"},
 }
 URL_SCHEMES = {"http", "https", "mailto", "cid"}
-BLOCK_TAGS = ("p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "hr")
+BLOCK_TAGS = (
+    "p", "div", "br", "li", "ul", "ol", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
+    "pre", "hr",
+)  # fmt: skip
 _TAG = re.compile(r"<[a-zA-Z!/][^>]*>")
-_BLANK_LINES = re.compile(r"\n{3,}")
 
 
 def looks_like_html(value: str) -> bool:
@@ -53,9 +55,9 @@ def html_to_text(content: str) -> str:
     soup = BeautifulSoup(content, "html.parser")
     for tag in soup.find_all(BLOCK_TAGS):
         tag.insert_before("\n")
-    text = soup.get_text()
-    lines = [" ".join(line.split()) for line in text.split("\n")]
-    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+        tag.insert_after("\n")
+    lines = (" ".join(line.split()) for line in soup.get_text().split("\n"))
+    return "\n".join(line for line in lines if line)
 
 
 def preview(text: str, length: int = 200) -> str:

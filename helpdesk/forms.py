@@ -67,16 +67,19 @@ class LoginForm(AuthenticationForm):
     error_messages = {
         "invalid_login": "Wrong email or password. Check both and try again.",
         "inactive": "This account is disabled.",
-        "no_organization": (
+        "disabled_everywhere": (
             "Your access has been disabled in every organization you belong to. "
             "Ask an admin to enable your account."
         ),
+        "no_organization": "This account does not belong to any organization yet. Ask an admin to invite you.",
     }
 
     def confirm_login_allowed(self, user) -> None:
         super().confirm_login_allowed(user)
-        if not Membership.objects.filter(user=user, is_active=True).exists():
-            raise ValidationError(self.error_messages["no_organization"], code="no_organization")
+        memberships = Membership.objects.filter(user=user)
+        if not memberships.filter(is_active=True).exists():
+            code = "disabled_everywhere" if memberships.exists() else "no_organization"
+            raise ValidationError(self.error_messages[code], code=code)
 
 
 # ---------- organization ----------

@@ -216,7 +216,10 @@ def plan_answer(*, session: ChatSession, question: ChatMessage, answer_index: in
         plan.details["retrieval_error"] = str(exc)[:300] or exc.__class__.__name__
     retrieval_ms = round((time.perf_counter() - retrieval_started) * 1000, 2)
     plan.prompt_sources = [
-        PromptSource(number=n, text=chunk.text, title=chunk.title, section=chunk.section or "", page=chunk.page)
+        PromptSource(
+            number=n, text=chunk.text, title=chunk.title, section=chunk.section or "", page=chunk.page,
+            kind=chunk.source_type,
+        )
         for n, chunk in enumerate(plan.chunks, start=1)
     ]
     plan.relevance_scores = [_chunk_relevance(chunk) for chunk in plan.chunks]
@@ -238,7 +241,8 @@ def plan_answer(*, session: ChatSession, question: ChatMessage, answer_index: in
         ),
         history=[(m.role, m.content) for m in history],
         sources=plan.prompt_sources,
-        question=question.content,
+        # The model's standalone rewrite says what a terse follow-up means; a keyword rewrite does not.
+        question=rewrite.query if rewrite.method == "llm" else question.content,
     )
     plan.details.update(
         {

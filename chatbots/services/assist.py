@@ -257,7 +257,9 @@ def conversation_suggest_reply(*, conversation) -> dict:
         return {"reply": "", "sources": [], "mode": "no_sources", "confidence": 0.0}
     host, model = _model(organization)
     prompt_sources = [
-        PromptSource(number=n, text=c.text, title=c.title, section=c.section or "", page=c.page)
+        PromptSource(
+            number=n, text=c.text, title=c.title, section=c.section or "", page=c.page, kind=c.source_type
+        )
         for n, c in enumerate(chunks, start=1)
     ]
     try:

@@ -87,6 +87,7 @@ class PromptSource:
     title: str = ""
     section: str = ""
     page: int | None = None
+    kind: str = "document"  # or "kb_item": ``title`` is then the question it answers
 
     @property
     def provenance(self) -> str:
@@ -120,7 +121,9 @@ def sources_block(sources: Sequence[PromptSource]) -> str:
     lines = [SOURCES_OPEN]
     for source in sources:
         lines.append(f"[{source.number}] {neutralize(source.text)}")
-        if source.provenance:
+        if source.kind == "kb_item" and source.title:
+            lines.append(f"(answer to: {neutralize(source.title, withhold_instructions=False)})")
+        elif source.provenance:
             lines.append(f"(from: {neutralize(source.provenance, withhold_instructions=False)})")
     lines.append(SOURCES_CLOSE)
     return "\n".join(lines)

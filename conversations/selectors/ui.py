@@ -117,12 +117,12 @@ def thread_fingerprint(*, conversation_id: int) -> str:
     """Changes when the conversation or any entry of its thread changes (one query)."""
     values = Conversation.objects.filter(pk=conversation_id).aggregate(
         updated=Max("updated_at"),
-        messages=Count("messages"),
+        message_count=Count("messages"),
         last_message=Max("messages__updated_at"),
     )
     updated = values["updated"].timestamp() if values["updated"] else 0
     last = values["last_message"].timestamp() if values["last_message"] else 0
-    return f"{values['messages']}-{updated:.6f}-{last:.6f}"
+    return f"{values['message_count']}-{updated:.6f}-{last:.6f}"
 
 
 def merge_candidates(*, conversation: Conversation, limit: int = 50) -> list[Conversation]:

@@ -7,6 +7,7 @@ from django.db import transaction
 
 from conversations.errors import ConversationError
 from conversations.models import Conversation, Macro, Status
+from conversations.services import defaults
 from conversations.services.assignment import conversation_assign_agent, conversation_assign_team
 from conversations.services.canned import placeholder_values, render_placeholders
 from conversations.services.catalog import priority_value
@@ -47,6 +48,7 @@ def clean_actions(*, organization: Organization, actions) -> list[dict]:
             if not isinstance(value, str) or not value.strip():
                 raise ConversationError(f"Action {position + 1}: a {kind} needs text.", field="actions")
         elif kind == "set_status":
+            defaults.ensure(organization)
             if not Status.objects.filter(organization=organization, name__iexact=str(value or "")).exists():
                 raise ConversationError(f"Action {position + 1}: unknown status {value!r}.", field="actions")
             if action.get("snoozed_until"):

@@ -17,7 +17,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from conversations.models import Priority, StatusCategory
-from conversations.services.sla import sla_status_of
+from conversations.services.sla import at_risk_threshold, sla_status_of
 from helpdesk.templatetags.parley import icon as parley_icon
 
 register = template.Library()
@@ -191,8 +191,8 @@ def sla_badge(conversation, compact: bool = True):
 
 
 @register.simple_tag
-def sla_target(deadline: datetime | None, met_at: datetime | None = None, pending: bool = True):
-    """One SLA target in the side panel: met, breached, at risk or due in …"""
+def sla_target(deadline: datetime | None, met_at: datetime | None = None, pending: bool = True, minutes=None):
+    """One SLA target in the side panel: met (on time or late), breached, at risk or due in …"""
     if deadline is None:
         return format_html('<span class="subtle">{}</span>', "No target")
     if met_at is not None:
@@ -208,8 +208,10 @@ def sla_target(deadline: datetime | None, met_at: datetime | None = None, pendin
             deadline.isoformat(),
             long_delta(now - deadline),
         )
+    at_risk = minutes and (deadline - now) <= timedelta(minutes=at_risk_threshold(int(minutes)))
     return format_html(
-        '<span class="badge badge--gray" data-sla-deadline="{}">Due in <span data-sla-text>{}</span></span>',
+        '<span class="badge badge--{}" data-sla-deadline="{}">Due in <span data-sla-text>{}</span></span>',
+        "amber" if at_risk else "gray",
         deadline.isoformat(),
         long_delta(deadline - now),
     )

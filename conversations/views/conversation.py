@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from conversations.content import html_to_text, preview
 from conversations.forms import PRIORITY_CHOICES, SNOOZE_CHOICES, ComposerForm, ContactNoteForm
 from conversations.models import Channel, MessageType, StatusCategory
 from conversations.selectors import catalog
@@ -53,6 +54,9 @@ def workspace_context(request, tenant, conversation, *, composer=None, note_form
     organization = tenant.organization
     statuses = list(catalog.status_list(organization=organization))
     is_email = conversation.inbox.channel == Channel.EMAIL
+    canned = list(catalog.canned_list(organization=organization))
+    for item in canned:
+        item.preview = preview(html_to_text(item.content), 90)
     return {
         "conversation": conversation,
         "contact": conversation.contact,
@@ -61,7 +65,7 @@ def workspace_context(request, tenant, conversation, *, composer=None, note_form
         "agents": active_agents(tenant),
         "teams": list(core_selectors.team_list(organization=organization)),
         "all_tags": list(catalog.tag_list(organization=organization)),
-        "canned": list(catalog.canned_list(organization=organization)),
+        "canned": canned,
         "macros": list(catalog.macro_list(organization=organization)),
         "previous": previous_conversations(conversation=conversation),
         "merge_targets": merge_candidates(conversation=conversation),

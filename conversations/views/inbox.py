@@ -78,9 +78,15 @@ def _query(tab_key: str, values: dict, default_status: str, **extra) -> str:
     return urlencode(params)
 
 
-def _view_filters(values: dict, statuses: list[Status]) -> dict:
-    """The current UI filters in the saved views' format (names, ids)."""
+def _view_filters(values: dict, statuses: list[Status], tab_key: str = "") -> dict:
+    """The current tab and UI filters in the saved views' format (names, ids)."""
     filters: dict = {}
+    if tab_key == "mine":
+        filters["assignee"] = "me"
+    elif tab_key == "unassigned":
+        filters["assignee"] = "none"
+    elif tab_key.startswith("team-") and tab_key[5:].isdigit():
+        filters["team_id"] = [int(tab_key[5:])]
     status = values["status"]
     if status in CATEGORIES:
         filters["status"] = [s.name for s in statuses if s.category == status]
@@ -139,7 +145,8 @@ def inbox(request, tenant):
     if target == "conv-more":
         offset, limit = (page - 1) * PAGE_SIZE, PAGE_SIZE
     elif target == "conv-list" and request.GET.get("since"):
-        offset, limit = 0, min(MAX_POLLED_ROWS, max(PAGE_SIZE, int_or_none(request.GET.get("shown")) or 0))
+        shown = max(PAGE_SIZE, int_or_none(request.GET.get("shown")) or 0)
+        offset, limit = 0, min(MAX_POLLED_ROWS, -(-shown // PAGE_SIZE) * PAGE_SIZE)
     else:
         offset, limit = 0, PAGE_SIZE * page  # without JavaScript "load more" shows every page so far
     rows = list(queryset[offset : offset + limit + 1])
@@ -220,7 +227,7 @@ def view_create(request, tenant):
             view = saved_view_create(
                 actor=tenant.membership,
                 name=form.cleaned_data["name"],
-                filters=_view_filters(filter_form.values(), statuses),
+                filters=_view_filters(filter_form.values(), statuses, request.POST.get("tab", "")),
                 visibility=visibility,
             )
         except DomainError as error:

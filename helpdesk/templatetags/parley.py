@@ -10,8 +10,10 @@
 from __future__ import annotations
 
 from django import template
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.timesince import timesince, timeuntil
 
 from helpdesk import navigation
 from helpdesk.templatetags.parley_icons import ICONS
@@ -171,3 +173,16 @@ def get_item(mapping, key):
 def lines(values) -> str:
     """A list as one entry per line (for textareas and read-only displays)."""
     return "\n".join(str(value) for value in values or [])
+
+
+@register.filter
+def ago(value) -> str:
+    """``{{ when|ago }}`` → "just now", "5 minutes ago", "in 2 hours" (one unit, for tables)."""
+    if not value:
+        return ""
+    seconds = (timezone.now() - value).total_seconds()
+    if abs(seconds) < 60:
+        return "just now"
+    if seconds < 0:
+        return f"in {timeuntil(value, depth=1)}"
+    return f"{timesince(value, depth=1)} ago"

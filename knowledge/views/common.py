@@ -13,18 +13,24 @@ from helpdesk.models import Operation, Role
 from knowledge import keyword, selectors
 from knowledge.models import Document, KnowledgeItem
 
-# The same roles as the knowledge API: everyone reads and searches; changing the knowledge
-# (uploads, crawls, deletions, retries, reviews, Q&A edits and imports) is for admins.
+# The same roles as the knowledge API (knowledge/api): every member reads and searches, uploads,
+# retries, reviews and writes Q&A items; deleting, crawling (outbound requests, many documents at
+# once) and bulk imports need an admin.
 VIEW_ROLE = Role.AGENT
-MANAGE_ROLE = Role.ADMIN
+CONTRIBUTE_ROLE = Role.AGENT
+ADMIN_ROLE = Role.ADMIN
 
 # Operations the knowledge UI may show progress for (never another app's jobs).
 KNOWLEDGE_OPERATION_KINDS = ("document.ingest", "knowledge.crawl", "knowledge.reindex")
 POLL_INTERVAL = "1500ms"
 
 
-def can_manage(tenant) -> bool:
-    return tenant is not None and tenant.has_role(MANAGE_ROLE)
+def permissions(tenant) -> dict:
+    """What the templates may offer: ``can_contribute`` and ``can_administer``."""
+    return {
+        "can_contribute": tenant is not None and tenant.has_role(CONTRIBUTE_ROLE),
+        "can_administer": tenant is not None and tenant.has_role(ADMIN_ROLE),
+    }
 
 
 def document_or_404(tenant, pk) -> Document:

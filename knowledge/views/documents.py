@@ -20,11 +20,12 @@ from knowledge.models import DocumentFormat, DocumentStatus
 from knowledge.services import documents as document_services
 from knowledge.services import review as review_services
 from knowledge.views.common import (
-    MANAGE_ROLE,
+    ADMIN_ROLE,
+    CONTRIBUTE_ROLE,
     POLL_INTERVAL,
     VIEW_ROLE,
-    can_manage,
     document_or_404,
+    permissions,
     with_toast,
 )
 
@@ -63,7 +64,7 @@ def _documents_context(request, tenant) -> dict:
         "poll": any(document.status == DocumentStatus.PROCESSING for document in page.object_list),
         "poll_url": f"{reverse('knowledge:documents')}?{_querystring(request, partial='table')}",
         "poll_interval": POLL_INTERVAL,
-        "can_manage": can_manage(tenant),
+        **permissions(tenant),
         "categories": selectors.category_list(organization=tenant.organization),
         "statuses": DocumentStatus.choices,
         "querystring": _querystring(request, page=None, partial=None),
@@ -71,7 +72,7 @@ def _documents_context(request, tenant) -> dict:
     }
 
 
-@member_view(view_role=VIEW_ROLE, write_role=MANAGE_ROLE)
+@member_view(view_role=VIEW_ROLE, write_role=CONTRIBUTE_ROLE)
 def document_list(request, tenant):
     context = _documents_context(request, tenant)
     if request.htmx and request.GET.get("partial") == "table":
@@ -88,19 +89,19 @@ def _detail_context(request, tenant, document) -> dict:
         "document": document,
         "events": list(selectors.document_events(document=document)),
         "chunks": chunks,
-        "can_manage": can_manage(tenant),
+        **permissions(tenant),
         "poll_interval": POLL_INTERVAL,
         "tags": document.tags or [],
     }
 
 
-@member_view(view_role=VIEW_ROLE, write_role=MANAGE_ROLE)
+@member_view(view_role=VIEW_ROLE, write_role=CONTRIBUTE_ROLE)
 def document_detail(request, tenant, pk):
     document = document_or_404(tenant, pk)
     return render(request, "knowledge/document_detail.html", _detail_context(request, tenant, document))
 
 
-@member_view(view_role=VIEW_ROLE, write_role=MANAGE_ROLE)
+@member_view(view_role=VIEW_ROLE, write_role=CONTRIBUTE_ROLE)
 def document_status(request, tenant, pk):
     """The status card, polled while the document is processing. When the document finishes,
     the page reloads to show its chunks (``HX-Refresh``)."""
@@ -112,7 +113,7 @@ def document_status(request, tenant, pk):
     return render(
         request,
         "knowledge/_document_status.html",
-        {"document": document, "can_manage": can_manage(tenant), "poll_interval": POLL_INTERVAL},
+        {"document": document, **permissions(tenant), "poll_interval": POLL_INTERVAL},
     )
 
 
@@ -123,7 +124,7 @@ def _download_name(document) -> str:
     return name
 
 
-@member_view(view_role=VIEW_ROLE, write_role=MANAGE_ROLE)
+@member_view(view_role=VIEW_ROLE, write_role=CONTRIBUTE_ROLE)
 def document_download(request, tenant, pk):
     """The original file, always as an attachment (an uploaded HTML page must never render here)."""
     document = document_or_404(tenant, pk)
@@ -146,7 +147,7 @@ def _back(request, fallback: str) -> str:
     return fallback
 
 
-@member_view(view_role=MANAGE_ROLE, write_role=MANAGE_ROLE)
+@member_view(view_role=CONTRIBUTE_ROLE, write_role=CONTRIBUTE_ROLE)
 def document_retry(request, tenant, pk):
     document = document_or_404(tenant, pk)
     if request.method != "POST":
@@ -160,7 +161,7 @@ def document_retry(request, tenant, pk):
     return redirect(_back(request, reverse("knowledge:document", args=[pk])))
 
 
-@member_view(view_role=MANAGE_ROLE, write_role=MANAGE_ROLE)
+@member_view(view_role=ADMIN_ROLE, write_role=ADMIN_ROLE)
 def document_delete(request, tenant, pk):
     document = document_or_404(tenant, pk)
     if request.method != "POST":
@@ -175,7 +176,7 @@ def document_delete(request, tenant, pk):
     return redirect("knowledge:documents")
 
 
-@member_view(view_role=MANAGE_ROLE, write_role=MANAGE_ROLE)
+@member_view(view_role=CONTRIBUTE_ROLE, write_role=CONTRIBUTE_ROLE)
 def document_review(request, tenant, pk):
     """Ask the LLM for a review. Ollama unreachable or failing is shown as a banner, not an error page."""
     document = document_or_404(tenant, pk)
@@ -194,7 +195,7 @@ def document_review(request, tenant, pk):
         return redirect("knowledge:document", pk=pk)
     context = {
         "document": document,
-        "can_manage": True,
+        **permissions(tenant),
         "review_error": review_error,
         "review_error_text": _review_error_text(review_error) if review_error else "",
         "ollama_unreachable": review_error is not None and review_error.code == "unavailable",

@@ -12,13 +12,13 @@ from helpdesk.views.access import member_view
 from knowledge import selectors
 from knowledge.forms import KnowledgeImportForm, KnowledgeItemFilterForm, KnowledgeItemForm
 from knowledge.services import kb_items as kb_item_services
-from knowledge.views.common import MANAGE_ROLE, VIEW_ROLE, can_manage, kb_item_or_404
+from knowledge.views.common import ADMIN_ROLE, CONTRIBUTE_ROLE, VIEW_ROLE, kb_item_or_404, permissions
 
 ITEMS_PER_PAGE = 25
 SHOWN_IMPORT_ERRORS = 50
 
 
-@member_view(view_role=VIEW_ROLE, write_role=MANAGE_ROLE)
+@member_view(view_role=VIEW_ROLE, write_role=CONTRIBUTE_ROLE)
 def item_list(request, tenant):
     form = KnowledgeItemFilterForm(request.GET or None)
     filters = form.filters() if request.GET else {}
@@ -32,7 +32,7 @@ def item_list(request, tenant):
         "page_obj": page,
         "items": list(page.object_list),
         "total": selectors.kb_item_list(organization=tenant.organization).count(),
-        "can_manage": can_manage(tenant),
+        **permissions(tenant),
         "categories": selectors.category_list(organization=tenant.organization),
         "querystring": query.urlencode(),
     }
@@ -43,12 +43,13 @@ def _item_form_page(request, tenant, form, item):
     context = {
         "form": form,
         "item": item,
+        **permissions(tenant),
         "categories": selectors.category_list(organization=tenant.organization),
     }
     return render(request, "knowledge/item_form.html", context, status=400 if form.errors else 200)
 
 
-@member_view(view_role=MANAGE_ROLE, write_role=MANAGE_ROLE)
+@member_view(view_role=CONTRIBUTE_ROLE, write_role=CONTRIBUTE_ROLE)
 def item_create(request, tenant):
     form = KnowledgeItemForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -64,9 +65,9 @@ def item_create(request, tenant):
     return _item_form_page(request, tenant, form, None)
 
 
-@member_view(view_role=VIEW_ROLE, write_role=MANAGE_ROLE)
+@member_view(view_role=VIEW_ROLE, write_role=CONTRIBUTE_ROLE)
 def item_detail(request, tenant, pk):
-    """Agents read the item; admins edit it here."""
+    """Read and edit one item."""
     item = kb_item_or_404(tenant, pk)
     if request.method == "POST":
         form = KnowledgeItemForm(request.POST)
@@ -88,13 +89,13 @@ def item_detail(request, tenant, pk):
                 "verified": item.verified,
             }
         )
-    if not can_manage(tenant):
+    if not permissions(tenant)["can_contribute"]:
         for field in form.fields.values():
             field.disabled = True
     return _item_form_page(request, tenant, form, item)
 
 
-@member_view(view_role=MANAGE_ROLE, write_role=MANAGE_ROLE)
+@member_view(view_role=ADMIN_ROLE, write_role=ADMIN_ROLE)
 def item_delete(request, tenant, pk):
     item = kb_item_or_404(tenant, pk)
     if request.method != "POST":
@@ -112,7 +113,9 @@ def item_delete(request, tenant, pk):
 def _item_errors(error: DomainError, items: list) -> list[dict]:
     """Per-item errors of an import, in file order: {position (1-based), title, messages}."""
     rows = []
-    for position, fields in sorted((error.extra.get("errors") or {}).items(), key=lambda entry: int(entry[0])):
+    for position, fields in sorted(
+        (error.extra.get("errors") or {}).items(), key=lambda entry: int(entry[0])
+    ):
         index = int(position)
         data = items[index] if 0 <= index < len(items) and isinstance(items[index], dict) else {}
         title = data.get("title") or data.get("question") or ""
@@ -120,13 +123,15 @@ def _item_errors(error: DomainError, items: list) -> list[dict]:
             {
                 "position": index + 1,
                 "title": str(title)[:120],
-                "messages": [f"{field}: {message}" for field, messages in fields.items() for message in messages],
+                "messages": [
+                    f"{field}: {message}" for field, messages in fields.items() for message in messages
+                ],
             }
         )
     return rows
 
 
-@member_view(view_role=MANAGE_ROLE, write_role=MANAGE_ROLE)
+@member_view(view_role=ADMIN_ROLE, write_role=ADMIN_ROLE)
 def item_import(request, tenant):
     form = KnowledgeImportForm(request.POST or None, request.FILES or None)
     item_errors: list[dict] = []

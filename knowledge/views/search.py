@@ -9,7 +9,7 @@ from django.urls import reverse
 from helpdesk.views.access import member_view
 from knowledge import retrieval, selectors
 from knowledge.forms import KnowledgeSearchForm
-from knowledge.views.common import MANAGE_ROLE, VIEW_ROLE, highlight
+from knowledge.views.common import VIEW_ROLE, highlight
 from knowledge.views.documents import CHUNKS_PER_PAGE
 
 SNIPPET_CHARS = 320
@@ -38,7 +38,7 @@ def _result_row(chunk: retrieval.RetrievedChunk, query: str) -> dict:
     }
 
 
-@member_view(view_role=VIEW_ROLE, write_role=MANAGE_ROLE)
+@member_view(view_role=VIEW_ROLE, write_role=VIEW_ROLE)
 def knowledge_search(request, tenant):
     form = KnowledgeSearchForm(request.GET or None)
     query, results, searched = "", [], False

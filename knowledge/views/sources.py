@@ -16,7 +16,7 @@ from knowledge.forms import CrawlForm, DocumentUploadForm
 from knowledge.models import Document
 from knowledge.services import crawl as crawl_services
 from knowledge.services import documents as document_services
-from knowledge.views.common import MANAGE_ROLE, POLL_INTERVAL, VIEW_ROLE, operation_or_404
+from knowledge.views.common import ADMIN_ROLE, CONTRIBUTE_ROLE, POLL_INTERVAL, VIEW_ROLE, operation_or_404
 
 RECENT_CRAWLS = 8
 SHOWN_CRAWLED_DOCUMENTS = 12
@@ -58,21 +58,25 @@ def _form_context(tenant, form) -> dict:
     return {"form": form, "categories": selectors.category_list(organization=tenant.organization)}
 
 
-@member_view(view_role=MANAGE_ROLE, write_role=MANAGE_ROLE)
+@member_view(view_role=CONTRIBUTE_ROLE, write_role=CONTRIBUTE_ROLE)
 def document_upload(request, tenant):
     """Each file is stored (or refused) on its own: one bad file never blocks the others."""
     form = DocumentUploadForm(request.POST or None, request.FILES or None, initial={"train_ai": True})
     outcomes: list[UploadOutcome] = []
     if request.method == "POST" and form.is_valid():
         files = form.cleaned_data["files"]
-        outcomes = [_upload_one(tenant, upload, form.cleaned_data, single=len(files) == 1) for upload in files]
+        outcomes = [
+            _upload_one(tenant, upload, form.cleaned_data, single=len(files) == 1) for upload in files
+        ]
         stored = [outcome for outcome in outcomes if outcome.ok]
         if len(stored) == len(outcomes):
             names = "“" + stored[0].document.title + "”" if len(stored) == 1 else f"{len(stored)} documents"
             messages.success(request, f"Uploaded {names}. Processing has started; watch it below.")
             return redirect("knowledge:documents")
         if stored:
-            messages.success(request, f"Uploaded {len(stored)} of {len(outcomes)} files; see the refused ones below.")
+            messages.success(
+                request, f"Uploaded {len(stored)} of {len(outcomes)} files; see the refused ones below."
+            )
     context = {
         **_form_context(tenant, form),
         "outcomes": outcomes,
@@ -102,7 +106,7 @@ def _recent_crawls(tenant) -> list[Operation]:
     return crawls
 
 
-@member_view(view_role=MANAGE_ROLE, write_role=MANAGE_ROLE)
+@member_view(view_role=ADMIN_ROLE, write_role=ADMIN_ROLE)
 def crawl(request, tenant):
     form = CrawlForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -115,11 +119,15 @@ def crawl(request, tenant):
         else:
             messages.success(request, f"Crawl of {operation.params.get('url')} started.")
             return redirect("knowledge:crawl")
-    context = {**_form_context(tenant, form), "crawls": _recent_crawls(tenant), "poll_interval": POLL_INTERVAL}
+    context = {
+        **_form_context(tenant, form),
+        "crawls": _recent_crawls(tenant),
+        "poll_interval": POLL_INTERVAL,
+    }
     return render(request, "knowledge/crawl.html", context, status=400 if form.errors else 200)
 
 
-@member_view(view_role=VIEW_ROLE, write_role=MANAGE_ROLE)
+@member_view(view_role=VIEW_ROLE, write_role=ADMIN_ROLE)
 def operation_progress(request, tenant, operation_id):
     """One knowledge job's progress card (polled by htmx until it finishes)."""
     operation = operation_or_404(tenant, operation_id)

@@ -27,3 +27,33 @@ def capture_events(monkeypatch):
     events.subscribe("*", handler)
     yield seen
     events.unsubscribe("*", handler)
+
+
+class Clock:
+    """A controllable ``django.utils.timezone.now`` (auto_now fields and services follow it)."""
+
+    def __init__(self, start):
+        self.now = start
+
+    def __call__(self):
+        return self.now
+
+    def set(self, value):
+        self.now = value
+
+    def advance(self, **delta):
+        from datetime import timedelta
+
+        self.now += timedelta(**delta)
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    from datetime import UTC, datetime
+
+    from django.utils import timezone
+
+    value = Clock(datetime(2025, 1, 15, 10, 0, tzinfo=UTC))  # a Wednesday
+    monkeypatch.setattr(timezone, "now", value)
+    return value

@@ -50,7 +50,12 @@ def browser_type_launch_args(browser_type_launch_args):
     executable = chromium_path()
     if executable is None:
         pytest.skip("no Chromium binary: install one (apt-get install -y chromium) or set PARLEY_CHROMIUM")
-    return {**browser_type_launch_args, "executable_path": executable, "headless": True, "args": CHROMIUM_ARGS}
+    return {
+        **browser_type_launch_args,
+        "executable_path": executable,
+        "headless": True,
+        "args": CHROMIUM_ARGS,
+    }
 
 
 @pytest.fixture(scope="session")

@@ -10,6 +10,7 @@ import urllib.request
 import pytest
 from playwright.sync_api import expect
 
+from helpdesk import navigation
 from tests.e2e.conftest import login, screenshot
 
 pytestmark = pytest.mark.browser
@@ -35,8 +36,7 @@ def test_login_then_create_an_api_key_that_works_and_revoke_it(page, live_server
     screenshot(page, "login-error")
 
     login(page, live_server, "admin@acme.test")
-    expect(page.get_by_role("heading", name=re.compile("Welcome to Parley"))).to_be_visible()
-    screenshot(page, "home")
+    screenshot(page, "after-login")  # the first registered area, or the getting-started page
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Settings").click()
     expect(page.get_by_role("heading", name="Organization", exact=True)).to_be_visible()
@@ -65,12 +65,33 @@ def test_login_then_create_an_api_key_that_works_and_revoke_it(page, live_server
     page.get_by_role("button", name="Revoke").click()
     dialog = page.locator("#confirm-dialog")
     expect(dialog).to_be_visible()
+    screenshot(page, "confirm-dialog", full_page=False)
     dialog.get_by_role("button", name="Revoke key").click()
     expect(page.get_by_text("revoked. Requests using it now get 401")).to_be_visible()
     expect(page.get_by_role("cell", name="Revoked")).to_be_visible()
     screenshot(page, "api-key-revoked")
     assert api_get(live_server, "/api/v1/agents/me", full_key)[0] == 401
     assert page_errors == []
+
+
+@pytest.fixture
+def without_landing_areas():
+    """Hide the apps' areas (Inbox, …) so home shows its getting-started page; restored after."""
+    saved = dict(navigation._nav_items)
+    for item in navigation.nav_items():
+        if item.landing:
+            navigation.unregister(item.key)
+    yield
+    navigation._nav_items.clear()
+    navigation._nav_items.update(saved)
+
+
+def test_home_without_areas_shows_getting_started(without_landing_areas, logged_in_page, live_server):
+    page = logged_in_page
+    page.goto(live_server.url + "/")
+    expect(page.get_by_role("heading", name=re.compile("Welcome to Parley"))).to_be_visible()
+    expect(page.get_by_text("0 of 4 done")).to_be_visible()
+    screenshot(page, "home")
 
 
 def test_keyboard_shortcuts(logged_in_page, live_server, page_errors):
@@ -122,7 +143,7 @@ def test_invite_agent_and_create_team(logged_in_page, live_server, page_errors):
 
     page.goto(f"{live_server.url}/settings/agents/")
     page.get_by_label("Email").fill("sam@acme.test")
-    page.get_by_label("Name", exact=True).fill("Sam Agent")
+    page.get_by_label("Name optional").fill("Sam Agent")
     page.get_by_label("🎧 Support").check()
     page.get_by_role("button", name="Send invitation").click()
     expect(page.locator("#initial-password")).to_be_visible()
@@ -131,7 +152,9 @@ def test_invite_agent_and_create_team(logged_in_page, live_server, page_errors):
     assert page_errors == []
 
 
-def test_webhook_send_test_updates_the_log(logged_in_page, live_server, e2e_admin, webhook_receiver, page_errors):
+def test_webhook_send_test_updates_the_log(
+    logged_in_page, live_server, e2e_admin, webhook_receiver, page_errors
+):
     organization = e2e_admin.organization
     organization.allowed_outbound_hosts = ["127.0.0.1"]
     organization.save()
@@ -147,4 +170,54 @@ def test_webhook_send_test_updates_the_log(logged_in_page, live_server, e2e_admi
     expect(page.locator("#deliveries").get_by_text("Succeeded")).to_be_visible(timeout=10_000)
     screenshot(page, "settings-webhook")
     assert len(webhook_receiver.requests) == 1
+    assert page_errors == []
+
+
+def test_organization_switcher_and_user_menu(logged_in_page, live_server, e2e_admin, page_errors):
+    from helpdesk.models import Role
+    from tests.factories import MembershipFactory, OrganizationFactory
+
+    globex = OrganizationFactory(name="Globex", slug="globex-e2e")
+    MembershipFactory(organization=globex, user=e2e_admin.user, role=Role.AGENT)
+    page = logged_in_page
+    page.goto(f"{live_server.url}/settings/teams/")
+    page.get_by_label("Switch organization").click()
+    expect(page.get_by_role("menuitem", name="Globex")).to_be_visible()
+    screenshot(page, "org-switcher", full_page=False)
+    page.get_by_role("menuitem", name="Globex").click()
+    expect(page.get_by_text("Switched to Globex.")).to_be_visible()
+    assert page.url.endswith("/settings/teams/")
+    expect(page.locator("summary.switcher")).to_contain_text("Globex")
+    # an agent of Globex: the admin pages left the sub-navigation
+    expect(page.get_by_role("link", name="API keys")).to_have_count(0)
+
+    page.get_by_label("Account menu").click()
+    expect(page.get_by_role("menuitem", name="Sign out")).to_be_visible()
+    screenshot(page, "user-menu", full_page=False)
+    page.get_by_role("menuitem", name="Sign out").click()
+    page.wait_for_url(re.compile(r"/login/"))
+    assert page_errors == []
+
+
+def test_not_found_page(logged_in_page, live_server):
+    page = logged_in_page
+    response = page.goto(f"{live_server.url}/settings/teams/987654/")
+    assert response.status == 404
+    expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
+    screenshot(page, "not-found")
+
+
+def test_narrow_screen_layout(logged_in_page, live_server, page_errors):
+    page = logged_in_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/settings/agents/")
+    expect(page.get_by_role("heading", name="Agents", exact=True)).to_be_visible()
+    # nothing wider than the screen except scrollable tables
+    screenshot(page, "mobile-agents")
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    wide = page.evaluate(
+        "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 392"
+        " && !e.closest('.subnav, .table-wrap')).slice(0, 8).map(e => e.tagName + '.' + e.className)"
+    )
+    assert overflow <= 0, (overflow, wide)
     assert page_errors == []

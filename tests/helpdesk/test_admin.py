@@ -29,7 +29,13 @@ def populated(admin, org, loopback_allowed, webhook_receiver):
         organization=org, url=webhook_receiver.url, events=["ticket.created"], secret="whsec-value-123"
     )
     delivery = WebhookDelivery.objects.create(organization=org, webhook=webhook, event="ticket.created")
-    return {"api_key": api_key, "full_key": full_key, "operation": operation, "webhook": webhook, "delivery": delivery}
+    return {
+        "api_key": api_key,
+        "full_key": full_key,
+        "operation": operation,
+        "webhook": webhook,
+        "delivery": delivery,
+    }
 
 
 @pytest.mark.parametrize("model", MODELS)

@@ -4,7 +4,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from helpdesk.errors import DomainError
 from helpdesk.models import Availability, Membership, Role, User
+from helpdesk.services import agents as agent_services
 from tests.factories import MembershipFactory, TeamFactory
 from tests.isolation import assert_error_shape, snapshot
 
@@ -279,14 +281,14 @@ def test_cannot_remove_self(admin_api, admin):
     assert Membership.objects.filter(pk=admin.pk).exists()
 
 
-def test_last_owner_cannot_be_removed_by_an_owner(api_for, owner, org):
-    other_owner = MembershipFactory(organization=org, role=Role.OWNER)
-    client = api_for(other_owner)
-    other_owner.is_active = False  # the remaining owner is disabled, so owner is the last active one
-    Membership.objects.filter(pk=other_owner.pk).update(is_active=False)
+def test_last_owner_cannot_be_removed_even_by_the_system(owner, org):
+    """Through the API the self and owner rules already stop it; the service guards it too."""
+    MembershipFactory(organization=org, role=Role.OWNER, is_active=False)
 
-    # the disabled owner's key no longer works at all
-    assert client.delete(f"{AGENTS}/{owner.pk}").status_code == 401
+    with pytest.raises(DomainError) as refused:
+        agent_services.agent_remove(membership=owner, actor=None)
+
+    assert refused.value.status_code == 409
     assert Membership.objects.filter(pk=owner.pk).exists()
 
 

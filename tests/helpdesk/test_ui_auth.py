@@ -231,3 +231,13 @@ def test_unknown_page_uses_the_styled_404(signed_in, admin):
     response = signed_in(admin).get("/settings/teams/999999/")
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
+
+
+def test_user_without_any_membership_is_told_why(client, db):
+    from helpdesk.models import User
+
+    User.objects.create_user(email="loner@acme.test", password=PASSWORD)
+    response = client.post("/login/", {"username": "loner@acme.test", "password": PASSWORD})
+    assert response.status_code == 200
+    assert "does not belong to any organization" in response.content.decode()
+    assert "_auth_user_id" not in client.session

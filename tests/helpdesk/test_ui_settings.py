@@ -25,7 +25,16 @@ def as_member(client):
     return sign_in
 
 
-SETTINGS_PAGES = ["organization", "agents", "teams", "team-create", "api-keys", "webhooks", "webhook-create", "profile"]
+SETTINGS_PAGES = [
+    "organization",
+    "agents",
+    "teams",
+    "team-create",
+    "api-keys",
+    "webhooks",
+    "webhook-create",
+    "profile",
+]
 
 
 @pytest.mark.parametrize("name", SETTINGS_PAGES)
@@ -146,7 +155,9 @@ def test_admin_invites_an_agent_and_sees_the_password_once(as_member, admin, org
 
 
 def test_inviting_an_existing_member_shows_the_service_error(as_member, admin, agent):
-    response = as_member(admin).post(reverse("settings:agents"), {"email": "agent@acme.test", "role": "agent"})
+    response = as_member(admin).post(
+        reverse("settings:agents"), {"email": "agent@acme.test", "role": "agent"}
+    )
     assert response.status_code == 400
     assert "already a member" in response.content.decode()
 
@@ -224,7 +235,10 @@ def test_another_organizations_agent_is_not_found(as_member, admin, other_admin)
     client = as_member(admin)
     assert client.get(reverse("settings:agent", args=[other_admin.pk])).status_code == 404
     assert client.post(reverse("settings:agent-remove", args=[other_admin.pk])).status_code == 404
-    assert client.post(reverse("settings:agent-status", args=[other_admin.pk]), {"enabled": "0"}).status_code == 404
+    assert (
+        client.post(reverse("settings:agent-status", args=[other_admin.pk]), {"enabled": "0"}).status_code
+        == 404
+    )
     other_admin.refresh_from_db()
     assert other_admin.is_active
 
@@ -291,7 +305,9 @@ def test_another_organizations_team_is_not_found(as_member, admin, other_org):
 
 def test_api_key_is_shown_once_and_authenticates(as_member, admin, client):
     as_member(admin)
-    response = client.post(reverse("settings:api-keys"), {"name": "CRM sync", "permissions": ["read", "write"]})
+    response = client.post(
+        reverse("settings:api-keys"), {"name": "CRM sync", "permissions": ["read", "write"]}
+    )
     assert response.status_code == 200
     assert response["Cache-Control"] == "no-store"
     full_key = re.search(r'<code id="full-key">([^<]+)</code>', response.content.decode()).group(1)
@@ -326,7 +342,10 @@ def test_revoked_key_stops_working(as_member, admin):
 def test_agent_cannot_create_or_revoke_keys(as_member, agent, admin):
     api_key, _ = api_keys.api_key_create(membership=admin, name="theirs", permissions=["read"])
     client = as_member(agent)
-    assert client.post(reverse("settings:api-keys"), {"name": "mine", "permissions": ["read"]}).status_code == 403
+    assert (
+        client.post(reverse("settings:api-keys"), {"name": "mine", "permissions": ["read"]}).status_code
+        == 403
+    )
     assert client.post(reverse("settings:api-key-revoke", args=[api_key.pk])).status_code == 403
     api_key.refresh_from_db()
     assert api_key.revoked_at is None
@@ -345,7 +364,8 @@ def test_another_organizations_key_is_not_found(as_member, admin, other_admin):
 
 def test_member_updates_profile_and_availability(as_member, agent):
     response = as_member(agent).post(
-        reverse("settings:profile"), {"first_name": "Ann", "last_name": "Lee", "availability_status": "online"}
+        reverse("settings:profile"),
+        {"first_name": "Ann", "last_name": "Lee", "availability_status": "online"},
     )
     assert response.status_code == 302
     agent.refresh_from_db()
@@ -364,7 +384,11 @@ def test_password_change_needs_the_old_password(as_member, agent, client):
     assert agent.user.check_password(PASSWORD)
     right = client.post(
         reverse("settings:password"),
-        {"old_password": PASSWORD, "new_password1": "fresh-password-77", "new_password2": "fresh-password-77"},
+        {
+            "old_password": PASSWORD,
+            "new_password1": "fresh-password-77",
+            "new_password2": "fresh-password-77",
+        },
     )
     assert right.status_code == 302
     agent.user.refresh_from_db()

@@ -25,7 +25,10 @@ def as_member(client):
 @pytest.fixture
 def webhook(loopback_allowed, webhook_receiver):
     return webhook_services.webhook_create(
-        organization=loopback_allowed, url=webhook_receiver.url, events=["ticket.created"], secret="s3cret-value"
+        organization=loopback_allowed,
+        url=webhook_receiver.url,
+        events=["ticket.created"],
+        secret="s3cret-value",
     )
 
 

@@ -22,6 +22,13 @@ def embedding_model():
 
 
 @pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Each test stores its files in its own folder, so 'nothing stored' can be checked."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
 def clean_knowledge_state():
     """Database rows roll back after each test but Chroma's folder does not: empty it, so ids
     reused by the next test never meet old vectors."""

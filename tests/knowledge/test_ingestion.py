@@ -181,11 +181,12 @@ def test_delete_removes_file_chunks_and_vectors(org, run_tasks):
     file_name = document.file.name
     assert default_storage.exists(file_name)
     assert vector_count(org, document) > 0
+    document_id = document.pk
     with run_tasks():
         services.document_delete(document=document)
-    assert not Document.objects.filter(pk=document.pk).exists()
-    assert not Chunk.objects.filter(document_id=document.pk).exists()
-    assert vector_count(org, document) == 0
+    assert not Document.objects.filter(pk=document_id).exists()
+    assert not Chunk.objects.filter(document_id=document_id).exists()
+    assert vectorstore.count(org, where=vectorstore.document_where(org.pk, document_id)) == 0
     assert vectorstore.count(org) == 0
     assert not default_storage.exists(file_name)
 

@@ -41,8 +41,11 @@ class ConversationViewSet(ConversationPagingMixin, ScopedViewSet):
     lookup_value_regex = UUID_PATTERN
     filter_backends: list = []
 
-    def detail_response(self, conversation, status=http.HTTP_200_OK) -> Response:
-        conversation = self.get_conversation(conversation.uuid)
+    def detail_response(self, conversation, status=http.HTTP_200_OK, reload=True) -> Response:
+        """The conversation as ``ConversationDetailSerializer`` shows it; ``reload`` fetches it
+        again with its joins (after a change)."""
+        if reload:
+            conversation = self.get_conversation(conversation.uuid)
         context = {
             **self.get_serializer_context(),
             "page_extras": selectors.page_extras(conversations=[conversation], membership=self.membership),
@@ -130,7 +133,7 @@ class ConversationViewSet(ConversationPagingMixin, ScopedViewSet):
 
     @extend_schema(responses=ConversationDetailSerializer)
     def retrieve(self, request, uuid=None):
-        return self.detail_response(self.get_conversation(uuid))
+        return self.detail_response(self.get_conversation(uuid), reload=False)
 
     @extend_schema(responses=ParticipantSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None)

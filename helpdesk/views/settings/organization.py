@@ -12,6 +12,14 @@ from helpdesk.models.organization import LIMITED_RESOURCES
 from helpdesk.services import accounts
 from helpdesk.views.access import member_view
 
+RESOURCE_LABELS = {
+    "agents": "Agents",
+    "domains": "Website domains",
+    "chatbots": "Chatbots",
+    "documents": "Documents",
+    "kb_items": "Knowledge-base items",
+}
+
 
 def _usage_rows(organization) -> list[dict]:
     usage = limits.usage(organization)
@@ -22,7 +30,8 @@ def _usage_rows(organization) -> list[dict]:
         if resource not in usage:
             continue  # the app that counts it is not installed yet
         limit = organization.limits.get(resource)
-        rows.append({"resource": resource.replace("_", " "), "used": usage[resource], "limit": limit})
+        label = RESOURCE_LABELS.get(resource, resource.replace("_", " ").capitalize())
+        rows.append({"resource": label, "used": usage[resource], "limit": limit})
     return rows
 
 

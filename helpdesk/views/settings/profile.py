@@ -20,11 +20,17 @@ def _profile_initial(membership) -> dict:
     }
 
 
+def _password_form(user, data=None) -> PasswordChangeForm:
+    form = PasswordChangeForm(user, data)
+    form.fields["old_password"].widget.attrs.pop("autofocus", None)  # the profile comes first
+    return form
+
+
 def _render(request, tenant, *, profile_form=None, password_form=None):
     membership = tenant.membership
     context = {
         "profile_form": profile_form or ProfileForm(initial=_profile_initial(membership)),
-        "password_form": password_form or PasswordChangeForm(request.user),
+        "password_form": password_form or _password_form(request.user),
     }
     failed = (profile_form is not None and profile_form.errors) or (
         password_form is not None and password_form.errors
@@ -58,7 +64,7 @@ def profile(request, tenant):
 def change_password(request, tenant):
     if request.method != "POST":
         return redirect("settings:profile")
-    form = PasswordChangeForm(request.user, request.POST)
+    form = _password_form(request.user, request.POST)
     if form.is_valid():
         user = form.save()
         update_session_auth_hash(request, user)  # keep this session signed in

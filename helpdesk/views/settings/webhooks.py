@@ -13,7 +13,7 @@ from helpdesk.forms import WebhookForm
 from helpdesk.models import Role, WebhookDelivery
 from helpdesk.models.webhook import DeliveryStatus
 from helpdesk.services import webhooks as webhook_services
-from helpdesk.views.access import member_view
+from helpdesk.views.access import member_view, no_store
 
 DELIVERY_LOG_SIZE = 50
 
@@ -89,7 +89,8 @@ def webhook_detail(request, tenant, pk):
     else:
         form = WebhookForm(initial=WebhookForm.initial_for(webhook))
     context = {"form": form, **_deliveries_context(tenant, webhook)}
-    return render(request, "settings/webhook_form.html", context, status=400 if form.errors else 200)
+    response = render(request, "settings/webhook_form.html", context, status=400 if form.errors else 200)
+    return no_store(response)  # the page can reveal the signing secret
 
 
 @member_view(view_role=Role.ADMIN, write_role=Role.ADMIN)

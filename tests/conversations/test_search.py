@@ -1,0 +1,47 @@
+"""Search over conversations and messages (substring on SQLite, full text on PostgreSQL)."""
+
+from conversations.services import messages
+from tests.conversations.factories import make_conversation
+
+
+def test_conversation_search_by_subject_reference_and_email(agent_api, org, other_org):
+    refund = make_conversation(org, subject="Refund for order 1234", email="ada@example.com")
+    make_conversation(org, subject="Password reset", email="bob@example.com")
+    make_conversation(other_org, subject="Refund at Globex")
+
+    def found(query):
+        response = agent_api.get(f"/api/v1/conversations/search?query={query}")
+        assert response.status_code == 200, response.content
+        return [row["uuid"] for row in response.json()["results"]]
+
+    assert found("refund") == [str(refund.uuid)]
+    assert found(f"%23{refund.reference_number}00") == []
+    assert found("ada@example.com") == [str(refund.uuid)]
+    result = agent_api.get("/api/v1/conversations/search?query=refund").json()["results"][0]
+    assert result["reference_number"] == str(refund.reference_number) and result["subject"] == "Refund for order 1234"
+
+
+def test_search_by_reference_number(agent_api, org):
+    for _ in range(120):
+        make_conversation(org, subject="Filler")
+    response = agent_api.get("/api/v1/conversations/search?query=%23117").json()
+    assert [row["reference_number"] for row in response["results"]] == ["117"]
+
+
+def test_message_search_finds_messages_and_notes_not_activity(agent_api, admin, org, other_org):
+    conversation = make_conversation(org, content="My invoice is wrong")
+    messages.message_create(conversation=conversation, content="Invoice corrected internally", actor=admin, private=True)
+    make_conversation(other_org, content="Invoice at Globex")
+
+    response = agent_api.get("/api/v1/messages/search?query=invoice")
+    assert response.status_code == 200
+    rows = response.json()["results"]
+    assert sorted(row["text_content"] for row in rows) == ["Invoice corrected internally", "My invoice is wrong"]
+    assert rows[0]["conversation_uuid"] == str(conversation.uuid)
+    assert rows[0]["conversation_reference_number"] == str(conversation.reference_number)
+    assert agent_api.get("/api/v1/messages/search?query=opened").json()["count"] == 0  # activity entries
+
+
+def test_queries_shorter_than_three_characters_are_refused(agent_api):
+    assert agent_api.get("/api/v1/conversations/search?query=ab").status_code == 400
+    assert agent_api.get("/api/v1/messages/search").status_code == 400

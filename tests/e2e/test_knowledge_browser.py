@@ -1,0 +1,133 @@
+"""End to end in headless Chromium: drop a file on the upload zone, watch the document go from
+queued to processed in the list without reloading (htmx polling), open it, and find it with the
+knowledge search. Screenshots of each page land in var/screenshots/ for a human to look at."""
+
+import pytest
+from playwright.sync_api import expect
+
+from knowledge import embeddings, keyword, services, tasks, vectorstore
+from knowledge.models import Document
+from tests.e2e.conftest import screenshot
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def knowledge_ready():
+    """The embedding model loaded before the browser starts waiting; the vector store emptied after."""
+    embeddings.warm_up()
+    yield
+    if vectorstore._client is not None:
+        client = vectorstore.client()
+        for collection in client.list_collections():
+            client.delete_collection(getattr(collection, "name", collection))
+    vectorstore._collections.clear()
+    keyword.forget()
+
+
+GUIDE = """# Widget Pro setup guide
+
+## Pairing
+
+Hold the blue button for five seconds until the light blinks twice. The Widget Pro then shows
+up in the companion app under Devices.
+
+## Battery
+
+Charge the battery for four hours before first use. A full charge lasts about nine days.
+
+## Warranty
+
+The Widget Pro warranty lasts two years from the date of purchase and covers manufacturing defects.
+"""
+
+
+def drop_files(page, selector: str, files: list[tuple[str, str, str]]) -> None:
+    """Drop files on an element the way a browser does (a ``drop`` event with a DataTransfer)."""
+    transfer = page.evaluate_handle(
+        """files => {
+            const transfer = new DataTransfer();
+            for (const [name, type, text] of files) transfer.items.add(new File([text], name, {type}));
+            return transfer;
+        }""",
+        [list(file) for file in files],
+    )
+    page.dispatch_event(selector, "dragenter", {"dataTransfer": transfer})
+    page.dispatch_event(selector, "drop", {"dataTransfer": transfer})
+
+
+def test_upload_watch_processing_and_search(
+    knowledge_ready, logged_in_page, live_server, e2e_admin, page_errors, monkeypatch
+):
+    page = logged_in_page
+    queued = []
+    # Hold the ingestion back (no worker here) so the test can watch the queued state, then run it.
+    monkeypatch.setattr(tasks.ingest_document, "delay", lambda *args: queued.append(args))
+
+    page.goto(f"{live_server.url}/knowledge/")
+    expect(
+        page.get_by_text("Upload your product docs — PDF, DOCX, Markdown, HTML, RST or text")
+    ).to_be_visible()
+    screenshot(page, "knowledge-empty")
+
+    page.get_by_role("link", name="Upload", exact=True).click()
+    expect(page.get_by_role("heading", name="Upload documents")).to_be_visible()
+    drop_files(page, "[data-dropzone]", [("widget-guide.md", "text/markdown", GUIDE)])
+    expect(page.locator("[data-file-list]")).to_contain_text("widget-guide.md")
+    page.get_by_label("Category").fill("Widgets")
+    page.get_by_label("Tags").fill("setup, widget")
+    screenshot(page, "knowledge-upload")
+    page.get_by_role("button", name="Upload").click()
+
+    expect(page.get_by_text("Uploaded “widget-guide”")).to_be_visible()
+    row = page.locator("tr[data-document]")
+    expect(row).to_contain_text("Processing")
+    expect(row.locator("progress")).to_be_visible()
+    screenshot(page, "knowledge-processing")
+    assert len(queued) == 1
+
+    # The worker's turn: the list, still open, polls and turns the row into "Processed".
+    document = Document.objects.get(organization=e2e_admin.organization)
+    services.document_ingest(document=document, operation=document.operation)
+    expect(row).to_contain_text("Processed", timeout=10_000)
+    expect(row).to_contain_text("chunk")
+    expect(row.locator("progress")).to_have_count(0)
+    screenshot(page, "knowledge-processed")
+
+    # The same file again is refused as a duplicate, per file.
+    page.get_by_role("link", name="Upload", exact=True).click()
+    page.set_input_files(
+        "input[type=file]",
+        [
+            {"name": "copy-of-guide.md", "mimeType": "text/markdown", "buffer": GUIDE.encode()},
+            {"name": "empty.txt", "mimeType": "text/plain", "buffer": b""},
+        ],
+    )
+    page.get_by_role("button", name="Upload").click()
+    expect(page.get_by_text("No file was uploaded")).to_be_visible()
+    expect(page.locator('[data-file="copy-of-guide.md"]')).to_contain_text("already uploaded")
+    screenshot(page, "knowledge-upload-refused")
+
+    page.goto(f"{live_server.url}/knowledge/documents/{document.pk}/")
+    expect(page.get_by_role("heading", name="widget-guide")).to_be_visible()
+    expect(page.get_by_text("Extracted passages")).to_be_visible()
+    expect(page.get_by_text("Hold the blue button for five seconds").first).to_be_visible()
+    screenshot(page, "knowledge-document")
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Knowledge").click()
+    page.get_by_role("navigation", name="Knowledge").get_by_role("link", name="Search").click()
+    page.get_by_label("Question or keywords").fill("how long does the battery last")
+    page.get_by_role("button", name="Search", exact=True).click()
+    results = page.locator("li.result")
+    expect(results.first).to_be_visible()
+    expect(results.first.locator("mark").first).to_be_visible()
+    expect(page.locator("#search-results")).to_contain_text("nine days")
+    assert "q=how+long" in page.url  # the search is in the address bar (shareable, back button)
+    screenshot(page, "knowledge-search")
+
+    page.get_by_role("link", name="Q&A items").click()
+    expect(page.get_by_text("No Q&A items yet")).to_be_visible()
+    screenshot(page, "knowledge-items-empty")
+    page.goto(f"{live_server.url}/knowledge/crawl/")
+    screenshot(page, "knowledge-crawl")
+    assert page_errors == []
