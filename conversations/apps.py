@@ -19,7 +19,9 @@ def _register_navigation() -> None:
     from helpdesk.navigation import register_nav_item, register_settings_page
 
     register_nav_item("inbox", "Inbox", "conversations:inbox", order=10, icon="inbox", shortcut="g i")
-    register_nav_item("contacts", "Contacts", "conversations:contacts", order=20, icon="contacts", shortcut="g c")
+    register_nav_item(
+        "contacts", "Contacts", "conversations:contacts", order=20, icon="contacts", shortcut="g c"
+    )
     section = "Conversations"
     pages = [
         ("inboxes", "Inboxes", "conversations:settings-inboxes", 300, "admin", "inbox"),

@@ -42,7 +42,11 @@ urlpatterns = [
     path("contacts/<int:pk>/", contacts.contact_detail, name="contact"),
     path("contacts/<int:pk>/block/", contacts.contact_block, name="contact-block"),
     path("contacts/<int:pk>/notes/", contacts.contact_note_add, name="contact-note-add"),
-    path("contacts/<int:pk>/notes/<int:note_id>/delete/", contacts.contact_note_remove, name="contact-note-delete"),
+    path(
+        "contacts/<int:pk>/notes/<int:note_id>/delete/",
+        contacts.contact_note_remove,
+        name="contact-note-delete",
+    ),
     # settings
     path("settings/inboxes/", settings_catalog.inbox_list, name="settings-inboxes"),
     path("settings/inboxes/new/", settings_catalog.inbox_edit, name="settings-inbox-create"),
@@ -58,7 +62,9 @@ urlpatterns = [
     path("settings/canned-responses/new/", settings_workflow.canned_edit, name="settings-canned-create"),
     path("settings/canned-responses/<int:pk>/", settings_workflow.canned_edit, name="settings-canned-edit"),
     path(
-        "settings/canned-responses/<int:pk>/delete/", settings_workflow.canned_remove, name="settings-canned-delete"
+        "settings/canned-responses/<int:pk>/delete/",
+        settings_workflow.canned_remove,
+        name="settings-canned-delete",
     ),
     path("settings/macros/", settings_workflow.macro_list, name="settings-macros"),
     path("settings/macros/new/", settings_workflow.macro_edit, name="settings-macro-create"),
@@ -67,10 +73,20 @@ urlpatterns = [
     path("settings/sla-policies/", settings_sla.sla_policy_list, name="settings-sla"),
     path("settings/sla-policies/new/", settings_sla.sla_policy_edit, name="settings-sla-create"),
     path("settings/sla-policies/<int:pk>/", settings_sla.sla_policy_edit, name="settings-sla-policy"),
-    path("settings/sla-policies/<int:pk>/delete/", settings_sla.sla_policy_remove, name="settings-sla-delete"),
+    path(
+        "settings/sla-policies/<int:pk>/delete/", settings_sla.sla_policy_remove, name="settings-sla-delete"
+    ),
     path("settings/business-hours/", settings_sla.business_hours_list, name="settings-business-hours"),
-    path("settings/business-hours/new/", settings_sla.business_hours_edit, name="settings-business-hours-create"),
-    path("settings/business-hours/<int:pk>/", settings_sla.business_hours_edit, name="settings-business-hours-edit"),
+    path(
+        "settings/business-hours/new/",
+        settings_sla.business_hours_edit,
+        name="settings-business-hours-create",
+    ),
+    path(
+        "settings/business-hours/<int:pk>/",
+        settings_sla.business_hours_edit,
+        name="settings-business-hours-edit",
+    ),
     path(
         "settings/business-hours/<int:pk>/delete/",
         settings_sla.business_hours_remove,

@@ -21,4 +21,6 @@ class KnowledgeConfig(AppConfig):
 
         from helpdesk.navigation import register_nav_item
 
-        register_nav_item("knowledge", "Knowledge", "knowledge:documents", order=30, icon="knowledge", shortcut="g k")
+        register_nav_item(
+            "knowledge", "Knowledge", "knowledge:documents", order=30, icon="knowledge", shortcut="g k"
+        )

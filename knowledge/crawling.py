@@ -41,6 +41,14 @@ class FetchError(Exception):
     """The page could not be fetched (transport error, too many redirects)."""
 
 
+class OffsiteRedirect(Exception):
+    """A redirect leads to another site; it is not followed."""
+
+    def __init__(self, target: str):
+        super().__init__(f"redirects to another site ({target})")
+        self.target = target
+
+
 def _effective_port(parts) -> int:
     return parts.port or (443 if parts.scheme == "https" else 80)
 
@@ -79,9 +87,10 @@ def crawlable(url: str) -> bool:
     return posixpath.splitext(parts.path.lower())[1] not in SKIPPED_EXTENSIONS
 
 
-def fetch(url: str, *, organization) -> tuple[str, httpx.Response]:
+def fetch(url: str, *, organization, site: str | None = None) -> tuple[str, httpx.Response]:
     """GET ``url``, following redirects one checked hop at a time. Returns (final URL, response).
-    Raises ``outbound.OutboundRefused`` for a refused hop and ``FetchError`` for transport errors."""
+    Raises ``outbound.OutboundRefused`` for a refused hop, ``FetchError`` for transport errors,
+    and ``OffsiteRedirect`` when a redirect leaves ``site`` (if given)."""
     current = url
     for _ in range(MAX_REDIRECTS + 1):
         try:
@@ -99,6 +108,8 @@ def fetch(url: str, *, organization) -> tuple[str, httpx.Response]:
         location = response.headers.get("location")
         if response.status_code in REDIRECT_CODES and location:
             current = normalize_url(urljoin(current, location))
+            if site is not None and not same_site(current, site):
+                raise OffsiteRedirect(current)
             continue
         return current, response
     raise FetchError(f"More than {MAX_REDIRECTS} redirects.")

@@ -59,7 +59,9 @@ def reply(request, tenant, uuid):
         try:
             with transaction.atomic():
                 attachment_ids = [
-                    attachment_upload(organization=tenant.organization, upload=upload, uploaded_by=tenant.membership).pk
+                    attachment_upload(
+                        organization=tenant.organization, upload=upload, uploaded_by=tenant.membership
+                    ).pk
                     for upload in files
                 ]
                 message_create(
@@ -109,17 +111,23 @@ def snooze(request, tenant, uuid):
     until = (request.POST.get("until") or request.POST.get("duration") or "").strip()
     try:
         status = defaults.builtin_status(tenant.organization, StatusCategory.SNOOZED)
-        conversation_set_status(conversation=conversation, status=status, actor=tenant.membership, snoozed_until=until)
+        conversation_set_status(
+            conversation=conversation, status=status, actor=tenant.membership, snoozed_until=until
+        )
     except DomainError as error:
         return action_refused(request, tenant, conversation, error)
-    return action_done(request, tenant, conversation, f"Snoozed until {conversation.snoozed_until:%b %d, %H:%M} UTC")
+    return action_done(
+        request, tenant, conversation, f"Snoozed until {conversation.snoozed_until:%b %d, %H:%M} UTC"
+    )
 
 
 @_post
 def set_priority(request, tenant, uuid):
     conversation = conversation_or_404(tenant, uuid)
     try:
-        conversation_set_priority(conversation=conversation, priority=request.POST.get("priority"), actor=tenant.membership)
+        conversation_set_priority(
+            conversation=conversation, priority=request.POST.get("priority"), actor=tenant.membership
+        )
     except DomainError as error:
         return action_refused(request, tenant, conversation, error)
     return action_done(request, tenant, conversation, f"Priority: {conversation.priority_name or 'none'}")
@@ -135,7 +143,9 @@ def assign_agent(request, tenant, uuid):
         conversation_assign_agent(conversation=conversation, agent=agent, actor=tenant.membership)
     except DomainError as error:
         return action_refused(request, tenant, conversation, error)
-    return action_done(request, tenant, conversation, f"Assigned to {agent.user.full_name}" if agent else "Unassigned")
+    return action_done(
+        request, tenant, conversation, f"Assigned to {agent.user.full_name}" if agent else "Unassigned"
+    )
 
 
 @_post
@@ -157,7 +167,9 @@ def tags(request, tenant, uuid):
     add = [name.strip() for name in (request.POST.get("add") or "").split(",") if name.strip()]
     remove = [name.strip() for name in request.POST.getlist("remove") if name.strip()]
     if not add and not remove:
-        return action_refused(request, tenant, conversation, DomainError("Type a tag name to add.", field="add"))
+        return action_refused(
+            request, tenant, conversation, DomainError("Type a tag name to add.", field="add")
+        )
     try:
         conversation_set_tags(conversation=conversation, actor=tenant.membership, add=add, remove=remove)
     except DomainError as error:
@@ -196,7 +208,9 @@ def _uuid_or_404(value):
 @_post
 def apply_macro(request, tenant, uuid):
     conversation = conversation_or_404(tenant, uuid)
-    macro = get_object_or_404(catalog.macro_list(organization=tenant.organization), pk=_int_or_404(request.POST.get("macro")))
+    macro = get_object_or_404(
+        catalog.macro_list(organization=tenant.organization), pk=_int_or_404(request.POST.get("macro"))
+    )
     try:
         macro_apply(macro=macro, conversation=conversation, actor=tenant.membership)
     except DomainError as error:
@@ -231,7 +245,9 @@ def contact_note(request, tenant, uuid):
     if not form.is_valid():
         return action_refused(request, tenant, conversation, DomainError("Write a note first.", field="note"))
     try:
-        contact_note_create(contact=conversation.contact, author=tenant.membership, note=form.cleaned_data["note"])
+        contact_note_create(
+            contact=conversation.contact, author=tenant.membership, note=form.cleaned_data["note"]
+        )
     except DomainError as error:
         return action_refused(request, tenant, conversation, error)
     return action_done(request, tenant, conversation, "Note saved on the contact")

@@ -52,7 +52,11 @@ def contact_index(request, tenant):
         "blocked_only": blocked_only,
         "page_query": urlencode(base),
     }
-    template = "conversations/contacts/_results.html" if request.htmx and request.htmx.target == "contact-results" else "conversations/contacts/list.html"
+    template = (
+        "conversations/contacts/_results.html"
+        if request.htmx and request.htmx.target == "contact-results"
+        else "conversations/contacts/list.html"
+    )
     return render(request, template, context)
 
 

@@ -49,7 +49,9 @@ def thread_entries(conversation) -> list:
     return entries
 
 
-def workspace_context(request, tenant, conversation, *, composer=None, note_form=None, error: str = "") -> dict:
+def workspace_context(
+    request, tenant, conversation, *, composer=None, note_form=None, error: str = ""
+) -> dict:
     """Everything the header, thread, composer and side panel render (a fixed number of queries)."""
     organization = tenant.organization
     statuses = list(catalog.status_list(organization=organization))
@@ -88,7 +90,15 @@ def workspace_context(request, tenant, conversation, *, composer=None, note_form
 
 
 def render_parts(
-    request, tenant, conversation, *, message="", level="success", status=200, composer=None, inline_error=True
+    request,
+    tenant,
+    conversation,
+    *,
+    message="",
+    level="success",
+    status=200,
+    composer=None,
+    inline_error=True,
 ):
     """htmx answer to an action: header, thread and side panel (and the live poller) swapped out of
     band, the composer too when given, a toast, and an inline alert when the action was refused."""
@@ -112,7 +122,9 @@ def action_done(request, tenant, conversation, message: str):
 def action_refused(request, tenant, conversation, error):
     """A service refused (``DomainError``): the message inline (and as a toast), nothing changed."""
     if request.htmx:
-        return render_parts(request, tenant, conversation, message=error.message, level="error", status=error.status_code)
+        return render_parts(
+            request, tenant, conversation, message=error.message, level="error", status=error.status_code
+        )
     messages.error(request, error.message)
     return redirect("conversations:conversation", uuid=conversation.uuid)
 

@@ -59,7 +59,9 @@ def _list_filters(values: dict) -> tuple[list[str] | None, dict]:
     if values["priority"]:
         filters["priority"] = [values["priority"]]
     if values["assignee"]:
-        filters["assignee"] = values["assignee"] if values["assignee"] in ("me", "none") else [values["assignee"]]
+        filters["assignee"] = (
+            values["assignee"] if values["assignee"] in ("me", "none") else [values["assignee"]]
+        )
     if values["inbox"]:
         filters["inbox_id"] = [values["inbox"]]
     if values["tag"]:
@@ -71,7 +73,11 @@ def _query(tab_key: str, values: dict, default_status: str, **extra) -> str:
     params = {"tab": tab_key}
     for name in FILTER_PARAMS:
         value = values.get(name)
-        if not value or (name == "status" and value == default_status) or (name == "sort" and value == "-last_message_at"):
+        if (
+            not value
+            or (name == "status" and value == default_status)
+            or (name == "sort" and value == "-last_message_at")
+        ):
             continue
         params[name] = value
     params.update({key: value for key, value in extra.items() if value not in (None, "")})
@@ -95,7 +101,9 @@ def _view_filters(values: dict, statuses: list[Status], tab_key: str = "") -> di
     if values["priority"]:
         filters["priority"] = [values["priority"]]
     if values["assignee"]:
-        filters["assignee"] = values["assignee"] if values["assignee"] in ("me", "none") else [values["assignee"]]
+        filters["assignee"] = (
+            values["assignee"] if values["assignee"] in ("me", "none") else [values["assignee"]]
+        )
     if values["inbox"]:
         filters["inbox_id"] = [values["inbox"]]
     if values["tag"]:
@@ -117,7 +125,12 @@ def inbox(request, tenant):
     tags = list(catalog.tag_list(organization=organization))
     default_status = "all" if tab.kind == "view" else "open"
     form = InboxFilterForm(
-        request.GET, statuses=statuses, agents=agents, inboxes=inboxes, tags=tags, default_status=default_status
+        request.GET,
+        statuses=statuses,
+        agents=agents,
+        inboxes=inboxes,
+        tags=tags,
+        default_status=default_status,
     )
     values = form.values()
     categories, filters = _list_filters(values)
@@ -243,7 +256,9 @@ def view_create(request, tenant):
 @require_POST
 @member_view(view_role=Role.AGENT, write_role=Role.AGENT)
 def view_delete(request, tenant, pk):
-    view = get_object_or_404(catalog.saved_view_list(organization=tenant.organization, membership=tenant.membership), pk=pk)
+    view = get_object_or_404(
+        catalog.saved_view_list(organization=tenant.organization, membership=tenant.membership), pk=pk
+    )
     try:
         saved_view_delete(view=view, actor=tenant.membership)
     except DomainError as error:

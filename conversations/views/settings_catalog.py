@@ -55,12 +55,19 @@ def inbox_edit(request, tenant, pk=None):
                 return redirect("conversations:settings-inboxes")
     elif inbox is not None:
         form = InboxForm(
-            initial={"name": inbox.name, "channel": inbox.channel, "email": inbox.email, "enabled": inbox.enabled}
+            initial={
+                "name": inbox.name,
+                "channel": inbox.channel,
+                "email": inbox.email,
+                "enabled": inbox.enabled,
+            }
         )
     else:
         form = InboxForm()
     status = 400 if form.errors else 200
-    return render(request, "conversations/settings/inbox_form.html", {"form": form, "inbox": inbox}, status=status)
+    return render(
+        request, "conversations/settings/inbox_form.html", {"form": form, "inbox": inbox}, status=status
+    )
 
 
 @require_POST
@@ -99,7 +106,9 @@ def status_list(request, tenant):
         else:
             messages.success(request, f"Status {created.name} added.")
             return redirect("conversations:settings-statuses")
-    return _status_page(request, tenant, form if request.method == "POST" else StatusForm(), 400 if form.errors else 200)
+    return _status_page(
+        request, tenant, form if request.method == "POST" else StatusForm(), 400 if form.errors else 200
+    )
 
 
 @admin_only
@@ -140,7 +149,9 @@ def status_remove(request, tenant, pk):
 
 
 def _tag_page(request, tenant, form, status=200, editing=None, edit_form=None):
-    tags = catalog.tag_list(organization=tenant.organization).annotate(conversation_count=Count("conversations"))
+    tags = catalog.tag_list(organization=tenant.organization).annotate(
+        conversation_count=Count("conversations")
+    )
     context = {
         "tags": tags,
         "form": form,
@@ -163,7 +174,9 @@ def tag_list(request, tenant):
         else:
             messages.success(request, f"Tag {created.name} added.")
             return redirect("conversations:settings-tags")
-    return _tag_page(request, tenant, form if request.method == "POST" else TagForm(), 400 if form.errors else 200)
+    return _tag_page(
+        request, tenant, form if request.method == "POST" else TagForm(), 400 if form.errors else 200
+    )
 
 
 @admin_only

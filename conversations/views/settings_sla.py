@@ -70,7 +70,9 @@ def sla_policy_edit(request, tenant, pk=None):
     else:
         form = SLAPolicyForm(**options)
     context = {"form": form, "policy": policy}
-    return render(request, "conversations/settings/sla_policy_form.html", context, status=400 if form.errors else 200)
+    return render(
+        request, "conversations/settings/sla_policy_form.html", context, status=400 if form.errors else 200
+    )
 
 
 @require_POST
@@ -90,7 +92,9 @@ def business_hours_list(request, tenant):
     items = list(catalog.business_hours_list(organization=tenant.organization))
     for item in items:
         item.rows = schedule_rows(item.hours)
-    return render(request, "conversations/settings/business_hours.html", {"items": items, "weekdays": WEEKDAYS})
+    return render(
+        request, "conversations/settings/business_hours.html", {"items": items, "weekdays": WEEKDAYS}
+    )
 
 
 @admin_only
@@ -136,7 +140,12 @@ def business_hours_edit(request, tenant, pk=None):
         weekdays = {day: [{"open": "09:00", "close": "17:00"}] for day in WEEKDAYS[:5]}
         rows = schedule_rows(weekdays)
     context = {"form": form, "item": item, "rows": rows}
-    return render(request, "conversations/settings/business_hours_form.html", context, status=400 if form.errors else 200)
+    return render(
+        request,
+        "conversations/settings/business_hours_form.html",
+        context,
+        status=400 if form.errors else 200,
+    )
 
 
 @require_POST

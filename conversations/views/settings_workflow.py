@@ -49,7 +49,9 @@ def canned_edit(request, tenant, pk=None):
         if form.is_valid():
             try:
                 if canned is None:
-                    canned = canned_create(organization=tenant.organization, actor=tenant.membership, **form.cleaned_data)
+                    canned = canned_create(
+                        organization=tenant.organization, actor=tenant.membership, **form.cleaned_data
+                    )
                 else:
                     canned = canned_update(canned=canned, **form.cleaned_data)
             except DomainError as error:
@@ -62,7 +64,9 @@ def canned_edit(request, tenant, pk=None):
     else:
         form = CannedResponseForm()
     context = {"form": form, "canned": canned, "placeholders": PLACEHOLDERS}
-    return render(request, "conversations/settings/canned_form.html", context, status=400 if form.errors else 200)
+    return render(
+        request, "conversations/settings/canned_form.html", context, status=400 if form.errors else 200
+    )
 
 
 @require_POST
@@ -100,7 +104,9 @@ def _describe(action: dict, names: dict) -> str:
 def _names(tenant) -> dict:
     return {
         "agents": {str(agent.pk): agent.user.full_name for agent in active_agents(tenant)},
-        "teams": {str(team.pk): str(team) for team in core_selectors.team_list(organization=tenant.organization)},
+        "teams": {
+            str(team.pk): str(team) for team in core_selectors.team_list(organization=tenant.organization)
+        },
     }
 
 
@@ -111,7 +117,9 @@ def macro_list(request, tenant):
     for macro in macros:
         macro.steps = [_describe(action, names) for action in macro.actions]
     return render(
-        request, "conversations/settings/macros.html", {"macros": macros, "can_manage": tenant.has_role(Role.ADMIN)}
+        request,
+        "conversations/settings/macros.html",
+        {"macros": macros, "can_manage": tenant.has_role(Role.ADMIN)},
     )
 
 
@@ -126,7 +134,10 @@ def macro_edit(request, tenant, pk=None):
             try:
                 if macro is None:
                     macro = macro_create(
-                        organization=tenant.organization, actor=tenant.membership, actions=actions, **form.cleaned_data
+                        organization=tenant.organization,
+                        actor=tenant.membership,
+                        actions=actions,
+                        **form.cleaned_data,
                     )
                 else:
                     macro = macro_update(macro=macro, actions=actions, **form.cleaned_data)

@@ -214,6 +214,8 @@ WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=6)
 WEBHOOK_RETRY_BASE_SECONDS = env.float("WEBHOOK_RETRY_BASE_SECONDS", default=30.0)
 
 LOGIN_TOKEN_DAYS = env.int("LOGIN_TOKEN_DAYS", default=30)
+LOGIN_FAILURES_MAX = env.int("LOGIN_FAILURES_MAX", default=10)  # failed UI sign-ins per address…
+LOGIN_FAILURES_WINDOW = env.int("LOGIN_FAILURES_WINDOW", default=900)  # …within this many seconds
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -263,6 +265,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "DocumentStatusEnum": "knowledge.models.DocumentStatus",
         "DocumentTrainingStatusEnum": "knowledge.models.TrainingStatus",
+        "OperationStatusEnum": "helpdesk.models.operation.OperationStatus",
     },
     "DISABLE_ERRORS_AND_WARNINGS": False,
     "POSTPROCESSING_HOOKS": [

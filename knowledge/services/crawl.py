@@ -198,17 +198,17 @@ def crawl_run(*, operation: Operation) -> dict:
             note("skipped", url, "disallowed by robots.txt")
             continue
         try:
-            final_url, response = crawling.fetch(url, organization=organization)
+            final_url, response = crawling.fetch(url, organization=organization, site=root)
         except outbound.OutboundRefused as exc:
             note("skipped", url, f"refused: {exc}")
+            continue
+        except crawling.OffsiteRedirect as exc:
+            note("skipped", url, str(exc))
             continue
         except crawling.FetchError as exc:
             note("failed", url, str(exc))
             continue
         if final_url != url:
-            if not crawling.same_site(final_url, root):
-                note("skipped", url, f"redirects to another site ({final_url})")
-                continue
             if final_url in seen or not robots.allowed(final_url):
                 continue
             seen.add(final_url)

@@ -65,14 +65,15 @@ def with_toast(response, message: str, level: str = "success"):
 
 
 def highlight(text: str, query: str) -> SafeString:
-    """``text`` HTML-escaped, with the query's words wrapped in ``<mark>``.
+    """``text`` HTML-escaped, with the words that start with a query word wrapped in ``<mark>``.
 
     The text is split on the matches first and every piece escaped on its own, so a match can
     never land inside an entity or markup of the text (``&amp;``, ``<script>``)."""
     terms = sorted(set(keyword.tokenize(query or "")), key=len, reverse=True)
     if not terms:
         return mark_safe(escape(text))  # noqa: S308 - escaped just now
-    pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(term) for term in terms) + r")", re.IGNORECASE)
+    # A word that starts with a query term is marked whole ("last" marks "lasts").
+    pattern = re.compile(r"(?<!\w)((?:" + "|".join(re.escape(term) for term in terms) + r")\w*)", re.IGNORECASE)
     pieces = []
     for index, piece in enumerate(pattern.split(text)):
         if not piece:

@@ -195,7 +195,8 @@
         signal: this.controller.signal,
         headers: {
           "Content-Type": "application/json",
-          "Accept": "text/event-stream",
+          // application/json too: errors come back as JSON (and the API negotiates on it)
+          "Accept": "text/event-stream, application/json",
           "X-CSRFToken": csrfToken()
         },
         body: JSON.stringify(body)

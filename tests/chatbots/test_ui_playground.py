@@ -71,7 +71,7 @@ def test_the_playground_streams_answers_with_the_session_cookie_and_csrf_header(
         reverse("api-chat-message"),
         json.dumps(payload),
         content_type="application/json",
-        HTTP_ACCEPT="text/event-stream",
+        HTTP_ACCEPT="text/event-stream, application/json",  # what chatbots.js sends
         HTTP_X_CSRFTOKEN=token,
     )
     assert response.status_code == 200

@@ -5,7 +5,9 @@ from tests.conversations.factories import make_conversation
 
 @pytest.fixture
 def conversation(org):
-    return make_conversation(org, email="ada@example.com", first_name="Ada", last_name="Lovelace", subject="Broken order")
+    return make_conversation(
+        org, email="ada@example.com", first_name="Ada", last_name="Lovelace", subject="Broken order"
+    )
 
 
 @pytest.fixture

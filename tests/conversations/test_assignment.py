@@ -12,7 +12,9 @@ from tests.factories import MembershipFactory, TeamFactory
 
 
 def member(org, team, email, availability=Availability.ONLINE, **kwargs):
-    membership = MembershipFactory(organization=org, user__email=email, availability_status=availability, **kwargs)
+    membership = MembershipFactory(
+        organization=org, user__email=email, availability_status=availability, **kwargs
+    )
     membership.teams.add(team)
     return membership
 
@@ -125,7 +127,9 @@ def test_assignment_api(org, agent_api, agent, conversation):
     assert agent_api.put(f"{url}/assignee/user/remove").json()["assigned_user_id"] is None
 
     actions = list(conversation.messages.filter(type="activity").values_list("meta__action", flat=True))
-    assert actions.count("assigned_agent") == 2 and "unassigned_agent" in actions and "assigned_team" in actions
+    assert (
+        actions.count("assigned_agent") == 2 and "unassigned_agent" in actions and "assigned_team" in actions
+    )
 
 
 def test_assignment_refuses_unknown_and_disabled_agents(org, agent_api, conversation, other_admin):
@@ -136,12 +140,21 @@ def test_assignment_refuses_unknown_and_disabled_agents(org, agent_api, conversa
     assert agent_api.put(url, {"assignee_id": "x"}, format="json").status_code == 400
     conversation.refresh_from_db()
     assert conversation.assigned_agent is None
-    assert agent_api.put(f"/api/v1/conversations/{conversation.uuid}/assignee/team", {"assignee_id": 999999}, format="json").status_code == 404
+    assert (
+        agent_api.put(
+            f"/api/v1/conversations/{conversation.uuid}/assignee/team", {"assignee_id": 999999}, format="json"
+        ).status_code
+        == 404
+    )
 
 
 def test_participants_are_agents_who_wrote_or_were_assigned(org, admin_api, admin, agent, conversation):
     assignment.conversation_assign_agent(conversation=conversation, agent=agent, actor=admin)
-    admin_api.post(f"/api/v1/conversations/{conversation.uuid}/messages", {"message": "note", "private": True}, format="json")
+    admin_api.post(
+        f"/api/v1/conversations/{conversation.uuid}/messages",
+        {"message": "note", "private": True},
+        format="json",
+    )
     response = admin_api.get(f"/api/v1/conversations/{conversation.uuid}/participants")
     assert response.status_code == 200
     assert {p["id"] for p in response.json()} == {agent.pk, admin.pk}

@@ -5,9 +5,17 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from conversations import business_time
-from conversations.business_time import ScheduleError, add_business_minutes, build_schedule, business_minutes_between
+from conversations.business_time import (
+    ScheduleError,
+    add_business_minutes,
+    build_schedule,
+    business_minutes_between,
+)
 
-WEEKDAYS_9_TO_5 = {day: {"open": "09:00", "close": "17:00"} for day in ("monday", "tuesday", "wednesday", "thursday", "friday")}
+WEEKDAYS_9_TO_5 = {
+    day: {"open": "09:00", "close": "17:00"}
+    for day in ("monday", "tuesday", "wednesday", "thursday", "friday")
+}
 
 
 def utc(*args):

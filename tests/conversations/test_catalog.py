@@ -6,7 +6,9 @@ from tests.conversations.factories import InboxFactory, make_conversation
 
 
 def test_a_new_organization_gets_an_api_inbox_and_the_builtin_statuses(db):
-    organization, _ = accounts.organization_create(name="Initech", owner_email="bill@initech.test", owner_password="pw-123456789")
+    organization, _ = accounts.organization_create(
+        name="Initech", owner_email="bill@initech.test", owner_password="pw-123456789"
+    )
     assert list(Inbox.objects.filter(organization=organization).values_list("channel", flat=True)) == ["api"]
     assert sorted(Status.objects.filter(organization=organization).values_list("name", flat=True)) == [
         "Closed", "Open", "Resolved", "Snoozed",
@@ -22,15 +24,26 @@ def test_older_organizations_get_their_defaults_lazily(admin_api, org):
 
 
 def test_inbox_crud_is_for_admins(admin_api, agent_api, org):
-    created = admin_api.post("/api/v1/inboxes", {"name": "Support mail", "channel": "email", "email": "Help@Acme.test"}, format="json")
+    created = admin_api.post(
+        "/api/v1/inboxes",
+        {"name": "Support mail", "channel": "email", "email": "Help@Acme.test"},
+        format="json",
+    )
     assert created.status_code == 201, created.content
     assert created.json()["email"] == "help@acme.test"
     pk = created.json()["id"]
-    assert admin_api.post("/api/v1/inboxes", {"name": "Mail", "channel": "email"}, format="json").status_code == 400
-    assert admin_api.post("/api/v1/inboxes", {"name": "Fax", "channel": "fax"}, format="json").status_code == 400
+    assert (
+        admin_api.post("/api/v1/inboxes", {"name": "Mail", "channel": "email"}, format="json").status_code
+        == 400
+    )
+    assert (
+        admin_api.post("/api/v1/inboxes", {"name": "Fax", "channel": "fax"}, format="json").status_code == 400
+    )
     assert agent_api.post("/api/v1/inboxes", {"name": "Agent's"}, format="json").status_code == 403
     assert agent_api.get(f"/api/v1/inboxes/{pk}").status_code == 200
-    assert admin_api.patch(f"/api/v1/inboxes/{pk}", {"enabled": False}, format="json").json()["enabled"] is False
+    assert (
+        admin_api.patch(f"/api/v1/inboxes/{pk}", {"enabled": False}, format="json").json()["enabled"] is False
+    )
     assert admin_api.get("/api/v1/inboxes?channel=email").json()["count"] == 1
     assert admin_api.delete(f"/api/v1/inboxes/{pk}").status_code == 204
 
@@ -48,18 +61,28 @@ def test_custom_statuses_crud_and_builtins_protected(admin_api, agent_api, admin
     assert created.status_code == 201 and created.json()["is_builtin"] is False
     pk = created.json()["id"]
     assert admin_api.post("/api/v1/statuses", {"name": "on HOLD"}, format="json").status_code == 409
-    assert admin_api.post("/api/v1/statuses", {"name": "Weird", "category": "maybe"}, format="json").status_code == 400
+    assert (
+        admin_api.post("/api/v1/statuses", {"name": "Weird", "category": "maybe"}, format="json").status_code
+        == 400
+    )
     assert agent_api.post("/api/v1/statuses", {"name": "Mine"}, format="json").status_code == 403
-    assert admin_api.put(f"/api/v1/statuses/{pk}", {"name": "Paused"}, format="json").json()["name"] == "Paused"
+    assert (
+        admin_api.put(f"/api/v1/statuses/{pk}", {"name": "Paused"}, format="json").json()["name"] == "Paused"
+    )
 
     open_status = Status.objects.get(organization=org, name="Open")
-    assert admin_api.put(f"/api/v1/statuses/{open_status.pk}", {"name": "Active"}, format="json").status_code == 403
+    assert (
+        admin_api.put(f"/api/v1/statuses/{open_status.pk}", {"name": "Active"}, format="json").status_code
+        == 403
+    )
     assert admin_api.delete(f"/api/v1/statuses/{open_status.pk}").status_code == 403
 
     conversation = make_conversation(org)
     from conversations.services import lifecycle
 
-    lifecycle.conversation_set_status(conversation=conversation, status="Paused", actor=admin, snoozed_until="1h")
+    lifecycle.conversation_set_status(
+        conversation=conversation, status="Paused", actor=admin, snoozed_until="1h"
+    )
     assert admin_api.delete(f"/api/v1/statuses/{pk}").status_code == 409
     lifecycle.conversation_set_status(conversation=conversation, status="Open", actor=admin)
     assert admin_api.delete(f"/api/v1/statuses/{pk}").status_code == 204

@@ -11,7 +11,12 @@ def test_list_get_and_users_alias(agent_api, org):
     listed = agent_api.get("/api/v1/contacts")
     assert listed.status_code == 200 and listed.json()["count"] == 2
     one = agent_api.get(f"/api/v1/contacts/{ada.pk}").json()
-    assert (one["type"], one["email"], one["enabled"], one["avatar_url"]) == ("contact", "ada@example.com", True, None)
+    assert (one["type"], one["email"], one["enabled"], one["avatar_url"]) == (
+        "contact",
+        "ada@example.com",
+        True,
+        None,
+    )
     user = agent_api.get(f"/api/v1/users/{ada.pk}").json()
     assert (user["name"], user["email"]) == ("Ada Lovelace", "ada@example.com")
     assert agent_api.get("/api/v1/users").json()["count"] == 2
@@ -19,7 +24,13 @@ def test_list_get_and_users_alias(agent_api, org):
 
 
 def test_search_by_name_email_or_phone(agent_api, org):
-    ContactFactory(organization=org, first_name="Ada", last_name="Lovelace", email="ada@math.test", phone_number="+44 123")
+    ContactFactory(
+        organization=org,
+        first_name="Ada",
+        last_name="Lovelace",
+        email="ada@math.test",
+        phone_number="+44 123",
+    )
     ContactFactory(organization=org, first_name="Alan", last_name="Turing", email="alan@bletchley.test")
 
     def found(query):
@@ -39,7 +50,12 @@ def test_update_contact(agent_api, org):
     contact = ContactFactory(organization=org, email="old@example.com")
     response = agent_api.put(
         f"/api/v1/contacts/{contact.pk}",
-        {"first_name": "New", "email": "NEW@example.com", "phone_number": "555", "custom_attributes": {"tier": "gold"}},
+        {
+            "first_name": "New",
+            "email": "NEW@example.com",
+            "phone_number": "555",
+            "custom_attributes": {"tier": "gold"},
+        },
         format="json",
     )
     assert response.status_code == 200, response.content
@@ -65,7 +81,12 @@ def test_block_and_unblock(agent_api, org):
     assert response.status_code == 200 and response.json()["enabled"] is False
     assert Contact.objects.get(pk=contact.pk).enabled is False
     assert agent_api.put(f"/api/v1/contacts/{contact.pk}/block", {}, format="json").status_code == 400
-    assert agent_api.put(f"/api/v1/contacts/{contact.pk}/block", {"enabled": True}, format="json").json()["enabled"] is True
+    assert (
+        agent_api.put(f"/api/v1/contacts/{contact.pk}/block", {"enabled": True}, format="json").json()[
+            "enabled"
+        ]
+        is True
+    )
 
 
 def test_notes(agent_api, admin_api, agent, org):
@@ -96,6 +117,9 @@ def test_read_only_keys_cannot_change_contacts(api_for, agent, org):
     contact = ContactFactory(organization=org, first_name="Same")
     reader = api_for(agent, ["read"])
     assert reader.get(f"/api/v1/contacts/{contact.pk}").status_code == 200
-    assert reader.put(f"/api/v1/contacts/{contact.pk}", {"first_name": "Changed"}, format="json").status_code == 403
+    assert (
+        reader.put(f"/api/v1/contacts/{contact.pk}", {"first_name": "Changed"}, format="json").status_code
+        == 403
+    )
     contact.refresh_from_db()
     assert contact.first_name == "Same"

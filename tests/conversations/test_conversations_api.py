@@ -32,7 +32,12 @@ def test_create_finds_or_creates_the_contact_by_email(admin_api, admin, org):
 def test_agent_initiated_conversation_starts_with_a_reply(admin_api, admin):
     response = admin_api.post(
         "/api/v1/conversations",
-        {"subject": "Your order", "content": "It shipped", "contact_email": "c@example.com", "initiator": "agent"},
+        {
+            "subject": "Your order",
+            "content": "It shipped",
+            "contact_email": "c@example.com",
+            "initiator": "agent",
+        },
         format="json",
     )
     assert response.status_code == 201
@@ -83,11 +88,17 @@ def test_create_refuses_bad_input_and_creates_nothing(admin_api, change, status)
 
 def test_create_refuses_blocked_contacts_and_disabled_inboxes(admin_api, org):
     ContactFactory(organization=org, email="spam@example.com", enabled=False)
-    blocked = admin_api.post("/api/v1/conversations", {"subject": "s", "content": "c", "contact_email": "spam@example.com"}, format="json")
+    blocked = admin_api.post(
+        "/api/v1/conversations",
+        {"subject": "s", "content": "c", "contact_email": "spam@example.com"},
+        format="json",
+    )
     assert blocked.status_code == 403
     inbox = InboxFactory(organization=org, enabled=False)
     disabled = admin_api.post(
-        "/api/v1/conversations", {"subject": "s", "content": "c", "contact_email": "x@example.com", "inbox_id": inbox.pk}, format="json"
+        "/api/v1/conversations",
+        {"subject": "s", "content": "c", "contact_email": "x@example.com", "inbox_id": inbox.pk},
+        format="json",
     )
     assert disabled.status_code == 400
     assert not Conversation.objects.exists()
@@ -107,7 +118,15 @@ def inbox_fixture(org, admin, agent):
     loose = make_conversation(org, subject="loose", priority="Urgent")
     other = make_conversation(org, subject="admin's", tags=["vip"])
     assignment.conversation_assign_agent(conversation=other, agent=admin, actor=admin)
-    return {"team": team, "web": web, "mine": mine, "teamed": teamed, "resolved": resolved, "loose": loose, "other": other}
+    return {
+        "team": team,
+        "web": web,
+        "mine": mine,
+        "teamed": teamed,
+        "resolved": resolved,
+        "loose": loose,
+        "other": other,
+    }
 
 
 def subjects(response):
@@ -116,8 +135,16 @@ def subjects(response):
 
 
 def test_all_assigned_unassigned_and_team_lists(agent_api, inbox_fixture):
-    assert set(subjects(agent_api.get("/api/v1/conversations/all"))) == {"mine", "team", "resolved", "loose", "admin's"}
-    assert subjects(agent_api.get("/api/v1/conversations")) == subjects(agent_api.get("/api/v1/conversations/all"))
+    assert set(subjects(agent_api.get("/api/v1/conversations/all"))) == {
+        "mine",
+        "team",
+        "resolved",
+        "loose",
+        "admin's",
+    }
+    assert subjects(agent_api.get("/api/v1/conversations")) == subjects(
+        agent_api.get("/api/v1/conversations/all")
+    )
     assert subjects(agent_api.get("/api/v1/conversations/assigned")) == ["mine"]
     assert set(subjects(agent_api.get("/api/v1/conversations/unassigned"))) == {"resolved", "loose"}
     team = inbox_fixture["team"]
@@ -167,7 +194,13 @@ def test_pagination_with_libredesk_page_size(agent_api, org):
     for _ in range(5):
         make_conversation(org)
     body = agent_api.get("/api/v1/conversations/all?page=2&page_size=2").json()
-    assert (body["count"], body["page"], body["per_page"], body["total_pages"], len(body["results"])) == (5, 2, 2, 3, 2)
+    assert (body["count"], body["page"], body["per_page"], body["total_pages"], len(body["results"])) == (
+        5,
+        2,
+        2,
+        3,
+        2,
+    )
 
 
 def test_detail_has_contact_card_and_previous_conversations(agent_api, org):
@@ -203,7 +236,9 @@ def test_unread_counts_and_last_seen_are_per_agent(clock, agent_api, admin_api, 
 
 def test_priority_and_tags_endpoints(agent_api, conversation):
     url = f"/api/v1/conversations/{conversation.uuid}"
-    assert agent_api.put(f"{url}/priority", {"priority": "Urgent"}, format="json").json()["priority"] == "Urgent"
+    assert (
+        agent_api.put(f"{url}/priority", {"priority": "Urgent"}, format="json").json()["priority"] == "Urgent"
+    )
     assert agent_api.put(f"{url}/priority", {"priority": "Nope"}, format="json").status_code == 400
     assert agent_api.put(f"{url}/priority", {"priority": None}, format="json").json()["priority"] is None
 
@@ -220,12 +255,16 @@ def test_subject_and_custom_attributes_update(admin, conversation):
     conversations.conversation_update(
         conversation=conversation, actor=admin, subject="  New   subject ", custom_attributes={"plan": "gold"}
     )
-    conversations.conversation_update(conversation=conversation, actor=admin, custom_attributes={"plan": None, "seats": 3})
+    conversations.conversation_update(
+        conversation=conversation, actor=admin, custom_attributes={"plan": None, "seats": 3}
+    )
     conversation.refresh_from_db()
     assert conversation.subject == "New subject" and conversation.custom_attributes == {"seats": 3}
 
 
 def test_activity_entries_escape_names_and_subjects(admin, conversation):
-    conversations.conversation_update(conversation=conversation, actor=admin, subject="<img src=x onerror=alert(1)>")
+    conversations.conversation_update(
+        conversation=conversation, actor=admin, subject="<img src=x onerror=alert(1)>"
+    )
     entry = conversation.messages.filter(type="activity", meta__action="subject_changed").get()
     assert "<img" not in entry.content and "&lt;img" in entry.content

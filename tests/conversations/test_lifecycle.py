@@ -59,7 +59,9 @@ def test_snooze_through_the_api_then_wake_up_on_time(clock, admin_api, conversat
 
 
 def test_snoozing_needs_a_time(admin_api, conversation):
-    response = admin_api.put(f"/api/v1/conversations/{conversation.uuid}/status", {"status": "Snoozed"}, format="json")
+    response = admin_api.put(
+        f"/api/v1/conversations/{conversation.uuid}/status", {"status": "Snoozed"}, format="json"
+    )
     assert response.status_code == 400
     assert "snoozed_until" in response.json()["fields"]
     conversation.refresh_from_db()
@@ -68,7 +70,9 @@ def test_snoozing_needs_a_time(admin_api, conversation):
 
 @pytest.mark.parametrize("status", ["Snoozed", "Resolved", "Closed"])
 def test_a_contact_message_reopens_the_conversation(admin, conversation, status):
-    lifecycle.conversation_set_status(conversation=conversation, status=status, actor=admin, snoozed_until="3h")
+    lifecycle.conversation_set_status(
+        conversation=conversation, status=status, actor=admin, snoozed_until="3h"
+    )
     messages.message_create(conversation=conversation, content="Any news?", actor=None, sender_type="contact")
     conversation.refresh_from_db()
     assert conversation.status.name == "Open"

@@ -27,7 +27,11 @@ def test_apply_runs_every_action(admin_api, agent_api, agent, org, conversation)
     )
     assert macro.status_code == 201, macro.content
 
-    applied = agent_api.post(f"/api/v1/macros/{macro.json()['id']}/apply", {"conversation_uuid": str(conversation.uuid)}, format="json")
+    applied = agent_api.post(
+        f"/api/v1/macros/{macro.json()['id']}/apply",
+        {"conversation_uuid": str(conversation.uuid)},
+        format="json",
+    )
 
     assert applied.status_code == 200, applied.content
     assert applied.json()["applied"][0] == "reply" and len(applied.json()["applied"]) == 8
@@ -38,17 +42,24 @@ def test_apply_runs_every_action(admin_api, agent_api, agent, org, conversation)
     assert conversation.status.name == "Snoozed" and conversation.snoozed_until is not None
     reply = conversation.messages.filter(type="outgoing", private=False).get()
     assert reply.text_content == "Hi Ada, we are escalating." and reply.sender_agent == agent
-    assert conversation.messages.filter(type="outgoing", private=True, text_content="Escalated by macro").exists()
+    assert conversation.messages.filter(
+        type="outgoing", private=True, text_content="Escalated by macro"
+    ).exists()
 
 
 def test_a_failing_action_rolls_everything_back(admin_api, admin, agent_api, org, conversation):
     macro = Macro.objects.create(
         organization=org,
         name="Broken",
-        actions=[{"type": "set_priority", "value": "High"}, {"type": "set_status", "value": "Deleted status"}],
+        actions=[
+            {"type": "set_priority", "value": "High"},
+            {"type": "set_status", "value": "Deleted status"},
+        ],
     )
     before = conversation.messages.count()
-    response = agent_api.post(f"/api/v1/macros/{macro.pk}/apply", {"conversation_uuid": str(conversation.uuid)}, format="json")
+    response = agent_api.post(
+        f"/api/v1/macros/{macro.pk}/apply", {"conversation_uuid": str(conversation.uuid)}, format="json"
+    )
     assert response.status_code == 400
     conversation = Conversation.objects.get(pk=conversation.pk)
     assert conversation.priority is None and conversation.messages.count() == before
@@ -66,7 +77,14 @@ def test_unassign_actions(admin_api, agent_api, admin, org, conversation):
         {"name": "Release", "actions": [{"type": "unassign_agent"}, {"type": "unassign_team"}]},
         format="json",
     ).json()
-    assert agent_api.post(f"/api/v1/macros/{macro['id']}/apply", {"conversation_uuid": str(conversation.uuid)}, format="json").status_code == 200
+    assert (
+        agent_api.post(
+            f"/api/v1/macros/{macro['id']}/apply",
+            {"conversation_uuid": str(conversation.uuid)},
+            format="json",
+        ).status_code
+        == 200
+    )
     conversation.refresh_from_db()
     assert conversation.assigned_agent is None and conversation.assigned_team is None
 
@@ -89,18 +107,40 @@ def test_invalid_macros_are_refused(admin_api, other_admin, org):
 
 
 def test_macro_crud_roles(admin_api, agent_api):
-    created = admin_api.post("/api/v1/macros", {"name": "Close", "actions": [{"type": "set_status", "value": "Closed"}]}, format="json")
+    created = admin_api.post(
+        "/api/v1/macros",
+        {"name": "Close", "actions": [{"type": "set_status", "value": "Closed"}]},
+        format="json",
+    )
     pk = created.json()["id"]
     assert agent_api.get("/api/v1/macros").json()["count"] == 1
     assert agent_api.put(f"/api/v1/macros/{pk}", {"name": "Mine"}, format="json").status_code == 403
-    assert admin_api.post("/api/v1/macros", {"name": "close", "actions": [{"type": "unassign_agent"}]}, format="json").status_code == 409
-    assert admin_api.put(f"/api/v1/macros/{pk}", {"description": "Closes it"}, format="json").json()["description"] == "Closes it"
+    assert (
+        admin_api.post(
+            "/api/v1/macros", {"name": "close", "actions": [{"type": "unassign_agent"}]}, format="json"
+        ).status_code
+        == 409
+    )
+    assert (
+        admin_api.put(f"/api/v1/macros/{pk}", {"description": "Closes it"}, format="json").json()[
+            "description"
+        ]
+        == "Closes it"
+    )
     assert admin_api.delete(f"/api/v1/macros/{pk}").status_code == 204
 
 
 def test_apply_to_unknown_conversation_is_404(admin_api, other_conversation):
-    macro = admin_api.post("/api/v1/macros", {"name": "Close", "actions": [{"type": "set_status", "value": "Closed"}]}, format="json").json()
-    response = admin_api.post(f"/api/v1/macros/{macro['id']}/apply", {"conversation_uuid": str(other_conversation.uuid)}, format="json")
+    macro = admin_api.post(
+        "/api/v1/macros",
+        {"name": "Close", "actions": [{"type": "set_status", "value": "Closed"}]},
+        format="json",
+    ).json()
+    response = admin_api.post(
+        f"/api/v1/macros/{macro['id']}/apply",
+        {"conversation_uuid": str(other_conversation.uuid)},
+        format="json",
+    )
     assert response.status_code == 404
     other_conversation.refresh_from_db()
     assert other_conversation.status.name == "Open"

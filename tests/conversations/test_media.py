@@ -14,7 +14,12 @@ def tiny_png() -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00")) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00"))
+        + chunk(b"IEND", b"")
+    )
 
 
 SVG = b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
@@ -24,14 +29,22 @@ ELF = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 200
 
 
 def upload(client, name, content, content_type="application/octet-stream", field="files"):
-    return client.post("/api/v1/media", {field: SimpleUploadedFile(name, content, content_type=content_type)}, format="multipart")
+    return client.post(
+        "/api/v1/media",
+        {field: SimpleUploadedFile(name, content, content_type=content_type)},
+        format="multipart",
+    )
 
 
 def test_png_is_stored_and_served_inline(admin_api):
     response = upload(admin_api, "screenshot.png", tiny_png(), "image/png")
     assert response.status_code == 201, response.content
     body = response.json()
-    assert (body["content_type"], body["disposition"], body["filename"]) == ("image/png", "inline", "screenshot.png")
+    assert (body["content_type"], body["disposition"], body["filename"]) == (
+        "image/png",
+        "inline",
+        "screenshot.png",
+    )
     assert body["url"] == f"/api/v1/media/{body['uuid']}/download"
 
     download = admin_api.get(body["url"])
@@ -93,7 +106,9 @@ def test_filename_is_cleaned_and_extension_added_from_content(admin_api):
     body = upload(admin_api, "../../etc/pass<wd>", tiny_png(), "image/png").json()
     assert body["filename"] == "passwd.png"
     stored = Attachment.objects.get(uuid=body["uuid"])
-    assert ".." not in stored.file.name and stored.file.name.startswith(f"attachments/{stored.organization_id}/")
+    assert ".." not in stored.file.name and stored.file.name.startswith(
+        f"attachments/{stored.organization_id}/"
+    )
 
 
 def test_csv_and_text_are_accepted(admin_api):
@@ -115,7 +130,11 @@ def test_attachments_link_to_a_message_once(admin_api, conversation):
 
 def test_an_attachment_alone_is_a_valid_message(admin_api, conversation):
     media = upload(admin_api, "shot.png", tiny_png(), "image/png").json()
-    sent = admin_api.post(f"/api/v1/conversations/{conversation.uuid}/messages", {"message": "", "attachments": [media["id"]]}, format="json")
+    sent = admin_api.post(
+        f"/api/v1/conversations/{conversation.uuid}/messages",
+        {"message": "", "attachments": [media["id"]]},
+        format="json",
+    )
     assert sent.status_code == 201
     conversation.refresh_from_db()
     assert conversation.last_message_preview == "[1 attachment(s)]"
@@ -126,7 +145,9 @@ def test_other_organizations_cannot_see_download_or_attach(admin_api, other_api,
     assert other_api.get(f"/api/v1/media/{media['uuid']}").status_code == 404
     assert other_api.get(media["url"]).status_code == 404
     response = other_api.post(
-        f"/api/v1/conversations/{other_conversation.uuid}/messages", {"message": "x", "attachments": [media["id"]]}, format="json"
+        f"/api/v1/conversations/{other_conversation.uuid}/messages",
+        {"message": "x", "attachments": [media["id"]]},
+        format="json",
     )
     assert response.status_code == 404
     assert Attachment.objects.get(uuid=media["uuid"]).message is None
@@ -141,8 +162,12 @@ def test_download_needs_credentials(admin_api):
 
 def test_contact_avatar_upload_accepts_only_images(admin_api, conversation):
     url = f"/api/v1/contacts/{conversation.contact_id}"
-    ok = admin_api.put(url, {"files": SimpleUploadedFile("me.png", tiny_png(), "image/png")}, format="multipart")
+    ok = admin_api.put(
+        url, {"files": SimpleUploadedFile("me.png", tiny_png(), "image/png")}, format="multipart"
+    )
     assert ok.status_code == 200, ok.content
     assert ok.json()["avatar_url"].startswith("/api/v1/media/")
-    refused = admin_api.put(url, {"files": SimpleUploadedFile("me.svg", SVG, "image/svg+xml")}, format="multipart")
+    refused = admin_api.put(
+        url, {"files": SimpleUploadedFile("me.svg", SVG, "image/svg+xml")}, format="multipart"
+    )
     assert refused.status_code == 415

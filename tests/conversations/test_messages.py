@@ -12,14 +12,16 @@ XSS_PAYLOADS = [
     '<img src="x" onerror="alert(1)"><p>Hello</p>',
     '<a href="javascript:alert(1)">Hello</a>',
     '<p onclick="steal()">Hello</p><iframe src="https://evil.test"></iframe>',
-    '<svg><script>alert(1)</script></svg><p>Hello</p>',
-    '<style>body{display:none}</style><p>Hello</p>',
+    "<svg><script>alert(1)</script></svg><p>Hello</p>",
+    "<style>body{display:none}</style><p>Hello</p>",
 ]
 
 
 @pytest.mark.parametrize("payload", XSS_PAYLOADS)
 def test_xss_payloads_are_neutralized_in_stored_messages(admin_api, conversation, payload):
-    response = admin_api.post(f"/api/v1/conversations/{conversation.uuid}/messages", {"message": payload}, format="json")
+    response = admin_api.post(
+        f"/api/v1/conversations/{conversation.uuid}/messages", {"message": payload}, format="json"
+    )
     assert response.status_code == 201, response.content
     stored = Message.objects.get(uuid=response.json()["uuid"])
     lowered = stored.content.lower()
@@ -49,7 +51,12 @@ def test_html_gets_a_plain_text_version_and_safe_links(conversation, admin):
 def test_reply_note_and_contact_message_through_the_api(admin_api, admin, conversation):
     url = f"/api/v1/conversations/{conversation.uuid}/messages"
     reply = admin_api.post(url, {"message": "We are on it", "cc": ["boss@example.com"]}, format="json").json()
-    assert (reply["type"], reply["status"], reply["private"], reply["sender_type"]) == ("outgoing", "sent", False, "agent")
+    assert (reply["type"], reply["status"], reply["private"], reply["sender_type"]) == (
+        "outgoing",
+        "sent",
+        False,
+        "agent",
+    )
     assert reply["sender_id"] == admin.pk and reply["sender"]["first_name"] == admin.user.first_name
     assert reply["meta"]["to"] == ["ada@example.com"] and reply["meta"]["cc"] == ["boss@example.com"]
 
@@ -57,14 +64,23 @@ def test_reply_note_and_contact_message_through_the_api(admin_api, admin, conver
     assert note["private"] is True and note["type"] == "outgoing"
 
     incoming = admin_api.post(url, {"message": "Thanks", "sender_type": "contact"}, format="json").json()
-    assert (incoming["type"], incoming["status"], incoming["sender_type"]) == ("incoming", "received", "contact")
+    assert (incoming["type"], incoming["status"], incoming["sender_type"]) == (
+        "incoming",
+        "received",
+        "contact",
+    )
 
     conversation.refresh_from_db()
     assert conversation.last_message_preview == "Thanks"  # the note did not become the preview
     assert conversation.first_reply_at is not None and conversation.waiting_since is not None
 
     listed = admin_api.get(f"{url}?type=incoming&type=outgoing").json()
-    assert [m["text_content"] for m in listed["results"]] == ["Hello, I need help", "We are on it", "Customer is VIP", "Thanks"]
+    assert [m["text_content"] for m in listed["results"]] == [
+        "Hello, I need help",
+        "We are on it",
+        "Customer is VIP",
+        "Thanks",
+    ]
     notes = admin_api.get(f"{url}?private=true&type=outgoing").json()["results"]
     assert [m["text_content"] for m in notes] == ["Customer is VIP"]
     activity = admin_api.get(f"{url}?type=activity").json()["results"]
@@ -106,7 +122,9 @@ def test_blocked_contact_cannot_write(admin_api, conversation):
     conversation.contact.enabled = False
     conversation.contact.save()
     response = admin_api.post(
-        f"/api/v1/conversations/{conversation.uuid}/messages", {"message": "hi", "sender_type": "contact"}, format="json"
+        f"/api/v1/conversations/{conversation.uuid}/messages",
+        {"message": "hi", "sender_type": "contact"},
+        format="json",
     )
     assert response.status_code == 403
 
@@ -117,7 +135,9 @@ def email_conversation(org):
     return make_conversation(org, inbox=inbox, email="ada@example.com")
 
 
-def test_email_replies_are_sent_by_a_worker(admin_api, email_conversation, django_capture_on_commit_callbacks):
+def test_email_replies_are_sent_by_a_worker(
+    admin_api, email_conversation, django_capture_on_commit_callbacks
+):
     url = f"/api/v1/conversations/{email_conversation.uuid}/messages"
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_api.post(url, {"message": "<p>Fixed!</p>", "bcc": "audit@acme.test"}, format="json")
@@ -131,7 +151,9 @@ def test_email_replies_are_sent_by_a_worker(admin_api, email_conversation, djang
     assert f"[#{email_conversation.reference_number}]" in sent.subject
 
 
-def test_failed_delivery_can_be_retried(admin_api, email_conversation, settings, django_capture_on_commit_callbacks):
+def test_failed_delivery_can_be_retried(
+    admin_api, email_conversation, settings, django_capture_on_commit_callbacks
+):
     url = f"/api/v1/conversations/{email_conversation.uuid}/messages"
     settings.EMAIL_BACKEND = "tests.conversations.failing_email.FailingBackend"
     with django_capture_on_commit_callbacks(execute=True):

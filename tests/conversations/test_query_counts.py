@@ -22,7 +22,9 @@ def populate(org, admin, count, start=0):
     team = TeamFactory(organization=org, name=f"Team {start}")
     for index in range(start, start + count):
         agent = MembershipFactory(organization=org)
-        conversation = make_conversation(org, email=f"c{index}@example.com", priority="High", tags=["a", f"t{index}"])
+        conversation = make_conversation(
+            org, email=f"c{index}@example.com", priority="High", tags=["a", f"t{index}"]
+        )
         assignment.conversation_assign_team(conversation=conversation, team=team, actor=admin)
         assignment.conversation_assign_agent(conversation=conversation, agent=agent, actor=admin)
         messages.message_create(conversation=conversation, content="reply", actor=admin)

@@ -18,7 +18,10 @@ def test_conversation_search_by_subject_reference_and_email(agent_api, org, othe
     assert found(f"%23{refund.reference_number}00") == []
     assert found("ada@example.com") == [str(refund.uuid)]
     result = agent_api.get("/api/v1/conversations/search?query=refund").json()["results"][0]
-    assert result["reference_number"] == str(refund.reference_number) and result["subject"] == "Refund for order 1234"
+    assert (
+        result["reference_number"] == str(refund.reference_number)
+        and result["subject"] == "Refund for order 1234"
+    )
 
 
 def test_search_by_reference_number(agent_api, org):
@@ -30,13 +33,18 @@ def test_search_by_reference_number(agent_api, org):
 
 def test_message_search_finds_messages_and_notes_not_activity(agent_api, admin, org, other_org):
     conversation = make_conversation(org, content="My invoice is wrong")
-    messages.message_create(conversation=conversation, content="Invoice corrected internally", actor=admin, private=True)
+    messages.message_create(
+        conversation=conversation, content="Invoice corrected internally", actor=admin, private=True
+    )
     make_conversation(other_org, content="Invoice at Globex")
 
     response = agent_api.get("/api/v1/messages/search?query=invoice")
     assert response.status_code == 200
     rows = response.json()["results"]
-    assert sorted(row["text_content"] for row in rows) == ["Invoice corrected internally", "My invoice is wrong"]
+    assert sorted(row["text_content"] for row in rows) == [
+        "Invoice corrected internally",
+        "My invoice is wrong",
+    ]
     assert rows[0]["conversation_uuid"] == str(conversation.uuid)
     assert rows[0]["conversation_reference_number"] == str(conversation.reference_number)
     assert agent_api.get("/api/v1/messages/search?query=opened").json()["count"] == 0  # activity entries

@@ -39,10 +39,24 @@ def test_team_policy_deadlines_count_business_hours_only(org, office, clock):
 
 
 def test_policy_by_condition_follows_priority_changes(org, admin, clock):
-    urgent = SLAPolicyFactory(organization=org, name="Urgent", position=0, conditions={"priority": ["Urgent"]},
-                              first_response_minutes=15, next_response_minutes=None, resolution_minutes=None)
-    default = SLAPolicyFactory(organization=org, name="Default", position=1, conditions={},
-                               first_response_minutes=240, next_response_minutes=None, resolution_minutes=None)
+    urgent = SLAPolicyFactory(
+        organization=org,
+        name="Urgent",
+        position=0,
+        conditions={"priority": ["Urgent"]},
+        first_response_minutes=15,
+        next_response_minutes=None,
+        resolution_minutes=None,
+    )
+    default = SLAPolicyFactory(
+        organization=org,
+        name="Default",
+        position=1,
+        conditions={},
+        first_response_minutes=240,
+        next_response_minutes=None,
+        resolution_minutes=None,
+    )
     conversation = make_conversation(org, priority="Low")
     assert conversation.sla_policy == default
     assert conversation.first_response_deadline_at == clock.now + timedelta(minutes=240)
@@ -62,8 +76,12 @@ def test_inactive_or_non_matching_policies_apply_nothing(org):
     assert conversation.sla_next_deadline_at is None
 
 
-def test_first_reply_meets_the_first_response_target_and_next_response_starts_on_contact_reply(org, admin, clock):
-    SLAPolicyFactory(organization=org, first_response_minutes=60, next_response_minutes=30, resolution_minutes=600)
+def test_first_reply_meets_the_first_response_target_and_next_response_starts_on_contact_reply(
+    org, admin, clock
+):
+    SLAPolicyFactory(
+        organization=org, first_response_minutes=60, next_response_minutes=30, resolution_minutes=600
+    )
     conversation = make_conversation(org)
     created = clock.now
 
@@ -75,7 +93,9 @@ def test_first_reply_meets_the_first_response_target_and_next_response_starts_on
     assert conversation.sla_next_deadline_at == created + timedelta(minutes=600)  # only resolution pending
 
     clock.advance(minutes=40)
-    messages.message_create(conversation=conversation, content="Still broken", actor=None, sender_type="contact")
+    messages.message_create(
+        conversation=conversation, content="Still broken", actor=None, sender_type="contact"
+    )
     conversation.refresh_from_db()
     assert conversation.waiting_since == clock.now
     assert conversation.next_response_deadline_at == clock.now + timedelta(minutes=30)
@@ -99,7 +119,9 @@ def test_resolving_stops_the_clocks(org, admin):
 
 
 def test_status_moves_from_on_track_to_at_risk_to_breached(org, clock):
-    SLAPolicyFactory(organization=org, first_response_minutes=100, next_response_minutes=None, resolution_minutes=None)
+    SLAPolicyFactory(
+        organization=org, first_response_minutes=100, next_response_minutes=None, resolution_minutes=None
+    )
     conversation = make_conversation(org)
     start = clock.now
     assert sla_status_of(conversation, now=start + timedelta(minutes=69)) == "on_track"
@@ -111,7 +133,9 @@ def test_status_moves_from_on_track_to_at_risk_to_breached(org, clock):
 def test_breach_check_records_each_miss_once_and_emits_sla_breached(
     org, clock, capture_events, django_capture_on_commit_callbacks
 ):
-    SLAPolicyFactory(organization=org, first_response_minutes=60, next_response_minutes=None, resolution_minutes=120)
+    SLAPolicyFactory(
+        organization=org, first_response_minutes=60, next_response_minutes=None, resolution_minutes=120
+    )
     conversation = make_conversation(org)
     clock.advance(minutes=61)
 
@@ -152,7 +176,9 @@ def test_sla_task_runs_the_check(org, clock):
 
 
 def test_sla_status_endpoint_counts_and_lists_conversations(org, admin_api, clock):
-    SLAPolicyFactory(organization=org, first_response_minutes=100, next_response_minutes=None, resolution_minutes=None)
+    SLAPolicyFactory(
+        organization=org, first_response_minutes=100, next_response_minutes=None, resolution_minutes=None
+    )
     breached = make_conversation(org, subject="late")
     clock.advance(minutes=40)
     at_risk = make_conversation(org, subject="soon")
@@ -194,7 +220,10 @@ def test_business_hours_crud_and_validation(admin_api, org):
     body = {
         "name": "Paris office",
         "timezone": "Europe/Paris",
-        "hours": {"Monday": {"open": "09:00", "close": "18:00"}, "tuesday": [{"open": "09:00", "close": "18:00"}]},
+        "hours": {
+            "Monday": {"open": "09:00", "close": "18:00"},
+            "tuesday": [{"open": "09:00", "close": "18:00"}],
+        },
         "holidays": [{"date": "2025-12-25", "name": "Noël"}],
     }
     created = admin_api.post("/api/v1/business-hours", body, format="json")
@@ -202,9 +231,16 @@ def test_business_hours_crud_and_validation(admin_api, org):
     assert created.json()["hours"]["monday"] == [{"open": "09:00", "close": "18:00"}]
     pk = created.json()["id"]
 
-    bad = admin_api.put(f"/api/v1/business-hours/{pk}", {"hours": {"monday": {"open": "18:00", "close": "09:00"}}}, format="json")
+    bad = admin_api.put(
+        f"/api/v1/business-hours/{pk}",
+        {"hours": {"monday": {"open": "18:00", "close": "09:00"}}},
+        format="json",
+    )
     assert bad.status_code == 400
-    assert admin_api.put(f"/api/v1/business-hours/{pk}", {"timezone": "Nowhere/Land"}, format="json").status_code == 400
+    assert (
+        admin_api.put(f"/api/v1/business-hours/{pk}", {"timezone": "Nowhere/Land"}, format="json").status_code
+        == 400
+    )
     updated = admin_api.put(f"/api/v1/business-hours/{pk}", {"is_always_open": True}, format="json")
     assert updated.status_code == 200 and updated.json()["is_always_open"] is True
     assert admin_api.get("/api/v1/business-hours").json()["count"] == 1
@@ -215,7 +251,12 @@ def test_sla_policy_crud_and_validation(admin_api, org):
     office = BusinessHoursFactory(organization=org)
     created = admin_api.post(
         "/api/v1/sla-policies",
-        {"name": "Gold", "first_response_minutes": 30, "conditions": {"priority": ["high"]}, "business_hours_id": office.pk},
+        {
+            "name": "Gold",
+            "first_response_minutes": 30,
+            "conditions": {"priority": ["high"]},
+            "business_hours_id": office.pk,
+        },
         format="json",
     )
     assert created.status_code == 201, created.content
@@ -223,16 +264,31 @@ def test_sla_policy_crud_and_validation(admin_api, org):
     assert created.json()["business_hours_id"] == office.pk
     pk = created.json()["id"]
     assert admin_api.post("/api/v1/sla-policies", {"name": "Empty"}, format="json").status_code == 400
-    assert admin_api.post("/api/v1/sla-policies", {"name": "X", "first_response_minutes": 5, "conditions": {"weather": "rain"}}, format="json").status_code == 400
-    assert admin_api.put(f"/api/v1/sla-policies/{pk}", {"resolution_minutes": 0}, format="json").status_code == 400
-    assert admin_api.put(f"/api/v1/sla-policies/{pk}", {"is_active": False}, format="json").json()["is_active"] is False
+    assert (
+        admin_api.post(
+            "/api/v1/sla-policies",
+            {"name": "X", "first_response_minutes": 5, "conditions": {"weather": "rain"}},
+            format="json",
+        ).status_code
+        == 400
+    )
+    assert (
+        admin_api.put(f"/api/v1/sla-policies/{pk}", {"resolution_minutes": 0}, format="json").status_code
+        == 400
+    )
+    assert (
+        admin_api.put(f"/api/v1/sla-policies/{pk}", {"is_active": False}, format="json").json()["is_active"]
+        is False
+    )
     assert admin_api.delete(f"/api/v1/sla-policies/{pk}").status_code == 204
 
 
 def test_agents_read_sla_settings_but_only_admins_change_them(agent_api, org):
     policy = SLAPolicyFactory(organization=org)
     assert agent_api.get("/api/v1/sla-policies").status_code == 200
-    assert agent_api.put(f"/api/v1/sla-policies/{policy.pk}", {"name": "Mine"}, format="json").status_code == 403
+    assert (
+        agent_api.put(f"/api/v1/sla-policies/{policy.pk}", {"name": "Mine"}, format="json").status_code == 403
+    )
     policy.refresh_from_db()
     assert policy.name != "Mine"
 
@@ -250,7 +306,9 @@ def test_team_api_takes_business_hours_and_policy_of_the_same_organization(admin
     policy = SLAPolicyFactory(organization=org)
     foreign_policy = SLAPolicyFactory(organization=other_org)
     created = admin_api.post(
-        "/api/v1/teams", {"name": "Tier 1", "business_hours_id": office.pk, "sla_policy_id": policy.pk}, format="json"
+        "/api/v1/teams",
+        {"name": "Tier 1", "business_hours_id": office.pk, "sla_policy_id": policy.pk},
+        format="json",
     )
     assert created.status_code == 201, created.content
     assert (created.json()["business_hours_id"], created.json()["sla_policy_id"]) == (office.pk, policy.pk)

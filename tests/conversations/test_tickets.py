@@ -79,6 +79,16 @@ def test_bad_updates_change_nothing(admin_api, org, body):
 
 
 def test_create_refuses_bad_input(admin_api):
-    assert admin_api.post("/api/v1/tickets", {"subject": "x", "description": "y", "customer_email": "nope"}, format="json").status_code == 400
-    assert admin_api.post("/api/v1/tickets", {"subject": "x", "customer_email": "a@b.test"}, format="json").status_code == 400
+    assert (
+        admin_api.post(
+            "/api/v1/tickets", {"subject": "x", "description": "y", "customer_email": "nope"}, format="json"
+        ).status_code
+        == 400
+    )
+    assert (
+        admin_api.post(
+            "/api/v1/tickets", {"subject": "x", "customer_email": "a@b.test"}, format="json"
+        ).status_code
+        == 400
+    )
     assert not Conversation.objects.exists()

@@ -3,6 +3,7 @@ conversation, replies, adds a private note, assigns it, resolves it; new convers
 without a reload. Screenshots of the inbox (15 realistic conversations) and of a conversation go
 to var/screenshots/ for a human to look at."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -200,9 +201,12 @@ def test_agent_works_a_conversation_end_to_end(page, live_server, workspace, pag
     expect(page.locator(".msg--out").last).to_contain_text("we're on it")
     expect(composer).to_have_value("")
 
-    # private note through the mode toggle
-    page.get_by_text("Private note", exact=True).first.click()
+    # private note: Esc leaves the composer, "n" comes back to it in note mode
+    page.keyboard.press("Escape")
+    page.keyboard.press("n")
     composer = page.locator("[data-composer-text]")
+    expect(composer).to_be_focused()
+    expect(page.locator("[data-composer]")).to_have_class(re.compile(r"\bis-note\b"))
     composer.fill("Checked the logs: session cookie is dropped after the reset.")
     page.get_by_role("button", name="Add note").click()
     expect(page.locator(".msg--note").last).to_contain_text("session cookie is dropped")

@@ -2,6 +2,8 @@
 queued to processed in the list without reloading (htmx polling), open it, and find it with the
 knowledge search. Screenshots of each page land in var/screenshots/ for a human to look at."""
 
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 from playwright.sync_api import expect
 
@@ -122,7 +124,8 @@ def test_upload_watch_processing_and_search(
     expect(results.first).to_be_visible()
     expect(results.first.locator("mark").first).to_be_visible()
     expect(page.locator("#search-results")).to_contain_text("nine days")
-    assert "q=how+long" in page.url  # the search is in the address bar (shareable, back button)
+    # the search is in the address bar (shareable, back button works)
+    assert parse_qs(urlsplit(page.url).query)["q"] == ["how long does the battery last"]
     screenshot(page, "knowledge-search")
 
     page.get_by_role("link", name="Q&A items").click()
@@ -130,4 +133,68 @@ def test_upload_watch_processing_and_search(
     screenshot(page, "knowledge-items-empty")
     page.goto(f"{live_server.url}/knowledge/crawl/")
     screenshot(page, "knowledge-crawl")
+    assert page_errors == []
+
+
+def test_failures_review_banner_crawl_and_qa_import(
+    knowledge_ready, logged_in_page, live_server, e2e_admin, page_errors, ollama_down, tmp_path
+):
+    from tests.knowledge.conftest import make_blank_pdf, upload
+    from tests.knowledge.site import LocalSite
+
+    page, organization = logged_in_page, e2e_admin.organization
+    organization.allowed_outbound_hosts = ["127.0.0.1"]
+    organization.save(update_fields=["allowed_outbound_hosts"])
+    failed = services.document_upload(organization=organization, file=upload("scan.pdf", make_blank_pdf()))
+    processed = services.document_upload(organization=organization, file=upload("faq.md", GUIDE))
+
+    page.goto(f"{live_server.url}/knowledge/")
+    failed_row = page.locator(f'tr[data-document="{failed.pk}"]')
+    expect(failed_row).to_contain_text("Failed")
+    expect(failed_row.get_by_role("button", name="Retry")).to_be_visible()
+    screenshot(page, "knowledge-failed")
+
+    # Review with AI while Ollama is down: a clear banner, not an error page.
+    page.goto(f"{live_server.url}/knowledge/documents/{processed.pk}/")
+    page.get_by_role("button", name="Review with AI").click()
+    expect(page.get_by_text("Ollama is unreachable", exact=True)).to_be_visible()
+    screenshot(page, "knowledge-review-unreachable")
+
+    # Crawl a small site served on loopback (allow-listed above).
+    site = LocalSite().start()
+    try:
+        site.html("/", "Widget docs", "Welcome to the Widget documentation.", links=["/pairing", "/billing"])
+        site.html("/pairing", "Pairing", "Hold the blue button for five seconds to pair.")
+        site.html("/billing", "Billing", "Invoices are sent on the first day of each month.")
+        page.goto(f"{live_server.url}/knowledge/crawl/")
+        page.get_by_label("Website URL").fill(site.url + "/")
+        page.get_by_label("Maximum pages").fill("10")
+        page.get_by_label("Category").fill("Docs")
+        page.get_by_role("button", name="Start crawling").click()
+        crawl = page.locator(".operation").first
+        expect(crawl).to_contain_text("Succeeded", timeout=20_000)
+        expect(crawl.get_by_role("link", name="Pairing")).to_be_visible()
+        screenshot(page, "knowledge-crawl-done")
+    finally:
+        site.stop()
+
+    # Q&A: write one item, then import a file with mistakes and see each one listed.
+    page.goto(f"{live_server.url}/knowledge/items/new/")
+    page.get_by_label("Question").fill("How do I pair the Widget Pro?")
+    page.get_by_label("Answer").fill("Hold the blue button for five seconds until the light blinks twice.")
+    page.get_by_label("Category", exact=True).fill("Setup")
+    page.get_by_role("button", name="Add item").click()
+    expect(page.get_by_role("link", name="How do I pair the Widget Pro?")).to_be_visible()
+    screenshot(page, "knowledge-items")
+
+    bad_file = tmp_path / "faq.json"
+    bad_file.write_text(
+        '[{"title": "Fine?", "content": "Yes."}, {"title": "No answer?"}, {"content": "No question"}]'
+    )
+    page.get_by_role("link", name="Import JSON").click()
+    page.set_input_files("input[type=file]", str(bad_file))
+    page.get_by_role("button", name="Import").click()
+    expect(page.get_by_text("Items to fix")).to_be_visible()
+    expect(page.locator('[data-import-error="2"]')).to_contain_text("No answer?")
+    screenshot(page, "knowledge-import-errors")
     assert page_errors == []

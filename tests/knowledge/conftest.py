@@ -52,7 +52,9 @@ def run_tasks(django_capture_on_commit_callbacks):
     return runner
 
 
-def upload(name: str, data: bytes | str, content_type: str = "application/octet-stream") -> SimpleUploadedFile:
+def upload(
+    name: str, data: bytes | str, content_type: str = "application/octet-stream"
+) -> SimpleUploadedFile:
     if isinstance(data, str):
         data = data.encode("utf-8")
     return SimpleUploadedFile(name, data, content_type=content_type)

@@ -14,10 +14,17 @@ pytestmark = pytest.mark.usefixtures("embedding_model")
 @pytest.fixture
 def small_site(site):
     site.page("/robots.txt", "User-agent: *\nDisallow: /private/\n", content_type="text/plain")
-    site.html("/", "Widget docs", "Welcome to the Widget documentation.", links=["/install", "/faq", "/private/secret", "/manual.pdf", "http://example.com/elsewhere"])
+    site.html(
+        "/",
+        "Widget docs",
+        "Welcome to the Widget documentation.",
+        links=["/install", "/faq", "/private/secret", "/manual.pdf", "http://example.com/elsewhere"],
+    )
     site.html("/install", "Install", "Install the Widget with the blue cable.", links=["/install/advanced"])
     site.html("/faq", "FAQ", "The Widget warranty lasts two years.", links=["/", "/data.json"])
-    site.html("/install/advanced", "Advanced install", "Advanced users can flash the firmware.", links=["/deep"])
+    site.html(
+        "/install/advanced", "Advanced install", "Advanced users can flash the firmware.", links=["/deep"]
+    )
     site.html("/deep", "Deep page", "This page is three levels down.")
     site.html("/private/secret", "Secret", "Robots must not read this.")
     site.page("/manual.pdf", "%PDF-1.4 not really", content_type="application/pdf")
@@ -34,7 +41,9 @@ def crawl(org, run_tasks, url, **options) -> Operation:
 
 def test_crawl_follows_levels_and_honours_robots(loopback_allowed, small_site, run_tasks):
     org = loopback_allowed
-    operation = crawl(org, run_tasks, small_site.url, max_levels=1, max_pages=20, category="docs", title="Widget site")
+    operation = crawl(
+        org, run_tasks, small_site.url, max_levels=1, max_pages=20, category="docs", title="Widget site"
+    )
     assert operation.status == "succeeded", operation.error
     urls = set(Document.objects.filter(organization=org).values_list("source_url", flat=True))
     assert urls == {f"{small_site.url}/", f"{small_site.url}/install", f"{small_site.url}/faq"}
@@ -74,7 +83,10 @@ def test_non_html_page_is_skipped(loopback_allowed, site, run_tasks):
     site.page("/export", "a,b\n1,2\n", content_type="text/csv")
     operation = crawl(loopback_allowed, run_tasks, site.url, max_levels=1, max_pages=10)
     assert "/export" in site.requests
-    assert any(entry["url"].endswith("/export") and "not HTML" in entry["reason"] for entry in operation.result["skipped"])
+    assert any(
+        entry["url"].endswith("/export") and "not HTML" in entry["reason"]
+        for entry in operation.result["skipped"]
+    )
     assert Document.objects.count() == 1
 
 
@@ -86,7 +98,11 @@ def test_recrawl_updates_changed_pages_and_skips_unchanged(loopback_allowed, sma
     small_site.html("/faq", "FAQ", "The Widget warranty lasts three years now.", links=["/"])
 
     operation = crawl(org, run_tasks, small_site.url, max_levels=1, max_pages=10)
-    assert operation.result["updated"] == 1 and operation.result["unchanged"] == 2 and operation.result["created"] == 0
+    assert (
+        operation.result["updated"] == 1
+        and operation.result["unchanged"] == 2
+        and operation.result["created"] == 0
+    )
     faq_after = Document.objects.get(pk=faq.pk)
     assert faq_after.sha256 != faq.sha256 and faq_after.status == "processed"
     assert "three years" in "".join(Chunk.objects.filter(document=faq).values_list("text", flat=True))

@@ -33,7 +33,9 @@ def document(org, admin_api, run_tasks):
     return Document.objects.get(pk=response.json()["id"])
 
 
-def test_upload_answers_processing_at_once_with_the_seed_fields(agent_api, org, django_capture_on_commit_callbacks):
+def test_upload_answers_processing_at_once_with_the_seed_fields(
+    agent_api, org, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=False) as queued:
         response = agent_api.post(
             "/api/v1/documents",
@@ -77,7 +79,9 @@ def test_several_files_in_one_request(admin_api, org, run_tasks):
 
 def test_several_files_report_each_refusal(admin_api, org, run_tasks):
     response = post_files(
-        admin_api, run_tasks, files=[upload("good.txt", "Good notes."), upload("bad.pdf", b"\x89PNG\r\n\x1a\n" + b"0" * 40)]
+        admin_api,
+        run_tasks,
+        files=[upload("good.txt", "Good notes."), upload("bad.pdf", b"\x89PNG\r\n\x1a\n" + b"0" * 40)],
     )
     assert response.status_code == 201
     body = response.json()
@@ -95,7 +99,9 @@ def test_oversized_upload_is_refused_and_nothing_stored(admin_api, org, run_task
 
 
 def test_wrong_type_is_refused_and_nothing_stored(admin_api, org, run_tasks):
-    response = post_files(admin_api, run_tasks, file=upload("photo.pdf", b"\x89PNG\r\n\x1a\n" + b"\x00" * 100))
+    response = post_files(
+        admin_api, run_tasks, file=upload("photo.pdf", b"\x89PNG\r\n\x1a\n" + b"\x00" * 100)
+    )
     body = assert_error_shape(response, 415, "unsupported_media_type")
     assert "file" in body["fields"]
     assert not Document.objects.exists()
@@ -179,7 +185,9 @@ def test_chunks_are_listed_in_order(agent_api, document):
 
 def test_reingest_answers_202_with_an_operation(agent_api, document, run_tasks):
     with run_tasks():
-        response = agent_api.post(f"/api/v1/documents/{document.pk}/reingest", {"chunk_size": 500, "overlap": 50})
+        response = agent_api.post(
+            f"/api/v1/documents/{document.pk}/reingest", {"chunk_size": 500, "overlap": 50}
+        )
     assert response.status_code == 202
     operation = agent_api.get(f"/api/v1/operations/{response.json()['operation_id']}").json()
     assert operation["status"] == "succeeded"

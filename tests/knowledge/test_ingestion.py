@@ -33,7 +33,11 @@ def vector_count(org, document) -> int:
 
 
 FORMATS = [
-    ("notes.txt", "Widget Pro warranty lasts two years.\n\nReturns are free within thirty days.", "two years"),
+    (
+        "notes.txt",
+        "Widget Pro warranty lasts two years.\n\nReturns are free within thirty days.",
+        "two years",
+    ),
     (
         "guide.md",
         '+++\ntitle = "Guide"\n+++\n# Widget Pro\n\n## Charging\n\nCharge the Widget Pro for four hours.\n',
@@ -72,7 +76,9 @@ def test_markdown_front_matter_and_scripts_are_not_content(org, run_tasks):
 
 
 def test_docx_extracts_headings_and_paragraphs(org, run_tasks):
-    data = make_docx([("heading", "Pairing the Widget Pro"), ("text", "Hold the blue button for five seconds.")])
+    data = make_docx(
+        [("heading", "Pairing the Widget Pro"), ("text", "Hold the blue button for five seconds.")]
+    )
     document = ingest(org, "manual.docx", data, run_tasks)
     assert document.status == "processed", document.error
     chunk = Chunk.objects.get(document=document, index=0)
@@ -142,7 +148,9 @@ def test_progress_and_timings_are_recorded_on_the_operation(org, run_tasks):
 
 
 def test_reingest_replaces_chunks_and_vectors_without_duplicates(org, run_tasks):
-    text = "\n\n".join(f"Paragraph {n} explains feature number {n} of the Widget Pro in detail." for n in range(60))
+    text = "\n\n".join(
+        f"Paragraph {n} explains feature number {n} of the Widget Pro in detail." for n in range(60)
+    )
     document = ingest(org, "long.txt", text, run_tasks)
     first_count = document.chunk_count
     assert first_count > 2

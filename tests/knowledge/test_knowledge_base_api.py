@@ -53,7 +53,9 @@ def test_update_and_list_items(agent_api, org, run_tasks):
     item = KnowledgeItemFactory(organization=org, title="Old?", content="Old answer.")
     with run_tasks():
         response = agent_api.put(
-            f"/api/v1/knowledge_base/items/{item.pk}", {"title": "New?", "content": "New answer."}, format="json"
+            f"/api/v1/knowledge_base/items/{item.pk}",
+            {"title": "New?", "content": "New answer."},
+            format="json",
         )
     assert response.status_code == 200
     item.refresh_from_db()
@@ -149,7 +151,9 @@ def test_file_import_accepts_question_answer_pairs_up_to_500(admin_api, org, run
 def test_file_import_accepts_a_json_body(admin_api, org, run_tasks):
     with run_tasks():
         response = admin_api.post(
-            "/api/v1/knowledge_base/import", {"items": [{"question": "Payment methods?", "answer": "Visa"}]}, format="json"
+            "/api/v1/knowledge_base/import",
+            {"items": [{"question": "Payment methods?", "answer": "Visa"}]},
+            format="json",
         )
     assert response.status_code == 201
     assert KnowledgeItem.objects.get(organization=org).title == "Payment methods?"
@@ -180,7 +184,8 @@ def test_verify_creates_or_updates_a_verified_item(org, run_tasks):
 
 
 @pytest.mark.parametrize(
-    "method,body", [("get", None), ("put", {"title": "x", "content": "y"}), ("patch", {"title": "x"}), ("delete", None)]
+    "method,body",
+    [("get", None), ("put", {"title": "x", "content": "y"}), ("patch", {"title": "x"}), ("delete", None)],
 )
 def test_other_organization_gets_404(other_api, org, method, body):
     item = KnowledgeItemFactory(organization=org)

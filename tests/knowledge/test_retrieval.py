@@ -13,7 +13,9 @@ pytestmark = pytest.mark.usefixtures("embedding_model")
 
 BATTERY = "# Battery\n\nThe Widget Pro battery lasts ten hours and charges fully in ninety minutes.\n"
 SHIPPING = "# Shipping\n\nOrders ship within two business days from our warehouse in Lisbon.\n"
-SECURITY = "# Two-factor login\n\nEnable two-factor authentication in your account settings for extra security.\n"
+SECURITY = (
+    "# Two-factor login\n\nEnable two-factor authentication in your account settings for extra security.\n"
+)
 
 
 def add(org, run_tasks, name, text, category="") -> Document:
@@ -74,11 +76,16 @@ def test_empty_filters_allow_nothing(org, library):
 def test_kb_items_follow_their_own_filter(org, library, run_tasks):
     with run_tasks():
         item = services.kb_item_create(
-            organization=org, title="How long does the battery last?", content="About ten hours.", category="faq"
+            organization=org,
+            title="How long does the battery last?",
+            content="About ten hours.",
+            category="faq",
         )
     only_documents = retrieval.retrieve(organization=org, query="battery life", include_kb_items=False, k=10)
     assert all(r.source_type == "document" for r in only_documents)
-    by_document = retrieval.retrieve(organization=org, query="battery", document_ids=[library["battery"].pk], k=10)
+    by_document = retrieval.retrieve(
+        organization=org, query="battery", document_ids=[library["battery"].pk], k=10
+    )
     assert all(r.source_type == "document" for r in by_document)  # KB items need their id or category
     by_item = retrieval.retrieve(organization=org, query="battery", kb_item_ids=[item.pk], k=10)
     assert [(r.source_type, r.kb_item_id) for r in by_item] == [("kb_item", item.pk)]
@@ -99,9 +106,14 @@ def test_another_organization_never_sees_my_knowledge(org, other_org, library, r
     mine = retrieval.retrieve(organization=org, query="rockets orbit Globex", k=10)
     assert all(Document.objects.get(pk=r.document_id).organization_id == org.pk for r in mine)
     theirs = retrieval.retrieve(organization=other_org, query="battery ten hours", k=10)
-    assert {r.document_id for r in theirs} <= set(Document.objects.filter(organization=other_org).values_list("pk", flat=True))
+    assert {r.document_id for r in theirs} <= set(
+        Document.objects.filter(organization=other_org).values_list("pk", flat=True)
+    )
     # Asking for my document ids from the other organization gives nothing.
-    assert retrieval.retrieve(organization=other_org, query="battery", document_ids=[library["battery"].pk], k=5) == []
+    assert (
+        retrieval.retrieve(organization=other_org, query="battery", document_ids=[library["battery"].pk], k=5)
+        == []
+    )
 
 
 def test_a_vector_without_its_row_is_never_returned(org, library):
@@ -124,8 +136,13 @@ def test_keyword_ranking_still_works_when_the_vector_store_is_down(org, library,
 
 
 def test_where_filter_is_built_in_one_place():
-    assert vectorstore.build_where(organization_id=7, scope=SourceScope.build(document_ids=[], categories=[])) is None
-    where = vectorstore.build_where(organization_id=7, scope=SourceScope.build(document_ids=[3], categories=["a"]))
+    assert (
+        vectorstore.build_where(organization_id=7, scope=SourceScope.build(document_ids=[], categories=[]))
+        is None
+    )
+    where = vectorstore.build_where(
+        organization_id=7, scope=SourceScope.build(document_ids=[3], categories=["a"])
+    )
     # Documents by id or category; KB items by category (no KB ids given); always the organization.
     assert where == {
         "$and": [
@@ -179,7 +196,17 @@ def test_search_api(agent_api, library):
     assert body["count"] == len(body["results"]) <= 2
     top = body["results"][0]
     assert top["document_id"] == library["battery"].pk
-    assert set(top) >= {"document_id", "kb_item_id", "title", "section", "page", "snippet", "score", "source_type", "verified"}
+    assert set(top) >= {
+        "document_id",
+        "kb_item_id",
+        "title",
+        "section",
+        "page",
+        "snippet",
+        "score",
+        "source_type",
+        "verified",
+    }
     assert "ten hours" in top["snippet"]
 
 
@@ -201,4 +228,6 @@ def test_search_api_is_scoped_to_the_credential(other_api, library):
 
 def test_search_api_validates_input(agent_api):
     assert_error_shape(agent_api.post("/api/v1/knowledge/search", {"k": 3}, format="json"), 400, "invalid")
-    assert_error_shape(agent_api.post("/api/v1/knowledge/search", {"query": "x", "k": 500}, format="json"), 400)
+    assert_error_shape(
+        agent_api.post("/api/v1/knowledge/search", {"query": "x", "k": 500}, format="json"), 400
+    )

@@ -15,7 +15,7 @@ from conversations.api.serializers.tickets import (
 )
 from conversations.api.views.base import get_member, get_team, parse_uuid
 from conversations.errors import NotFound
-from conversations.models import Message, MessageType
+from conversations.models import Conversation, Message, MessageType
 from conversations.selectors import conversations as selectors
 from conversations.services import assignment, conversations, lifecycle
 from helpdesk.api.viewsets import OrganizationScopedViewSet
@@ -26,6 +26,8 @@ TICKET_ID = OpenApiParameter(
 
 
 def with_description(queryset):
+    """Annotate ``description``: the first message's text. Used on one ticket or one page of ids
+    (so the subquery runs for those rows only)."""
     first_message = (
         Message.objects.filter(conversation=OuterRef("pk"))
         .exclude(type=MessageType.ACTIVITY)
@@ -70,7 +72,14 @@ class TicketViewSet(OrganizationScopedViewSet):
             },
             order_by="-created_at",
         )
-        page = self.paginate_queryset(with_description(queryset))
+        page = self.paginate_queryset(queryset)
+        descriptions = dict(
+            with_description(Conversation.objects.filter(pk__in=[t.pk for t in page])).values_list(
+                "pk", "description"
+            )
+        )
+        for ticket in page:
+            ticket.description = descriptions.get(ticket.pk) or ""
         return self.get_paginated_response(TicketSerializer(page, many=True).data)
 
     @extend_schema(parameters=[TICKET_ID], responses=TicketSerializer)
