@@ -31,7 +31,12 @@ class OllamaStatus:
     error: str = ""
 
     def as_dict(self) -> dict:
-        return {"endpoint": self.endpoint, "reachable": self.reachable, "models": self.models, "error": self.error}
+        return {
+            "endpoint": self.endpoint,
+            "reachable": self.reachable,
+            "models": self.models,
+            "error": self.error,
+        }
 
 
 def _key(organization, endpoint_setting: str | None) -> str:
@@ -54,7 +59,9 @@ def _probe(target: str) -> list[str]:
     return sorted(item.model for item in answer.models if item.model)
 
 
-def ollama_status(organization, endpoint_setting: str | None = None, *, refresh: bool = False) -> OllamaStatus:
+def ollama_status(
+    organization, endpoint_setting: str | None = None, *, refresh: bool = False
+) -> OllamaStatus:
     """Probe the endpoint a chatbot with ``endpoint_setting`` (blank: the organization's default)
     uses, unless a result younger than ``CACHE_SECONDS`` is remembered."""
     if not refresh:
@@ -64,7 +71,9 @@ def ollama_status(organization, endpoint_setting: str | None = None, *, refresh:
     try:
         target = ollama.resolve_endpoint(organization, endpoint_setting or None)
     except DomainError as error:
-        endpoint = (endpoint_setting or organization.ollama_endpoint or ollama.server_default_endpoint()).strip()
+        endpoint = (
+            endpoint_setting or organization.ollama_endpoint or ollama.server_default_endpoint()
+        ).strip()
         status = OllamaStatus(endpoint=endpoint, reachable=False, error=error.message)
     else:
         try:

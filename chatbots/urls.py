@@ -17,7 +17,9 @@ urlpatterns = [
     path("chatbots/<int:pk>/playground/", playground.playground, name="playground"),
     path("chatbots/<int:pk>/training/", training.training_page, name="training"),
     path("chatbots/<int:pk>/training/<uuid:training_id>/", training.training_status, name="training-status"),
-    path("chatbots/<int:pk>/training/<uuid:training_id>/retry/", training.training_retry, name="training-retry"),
+    path(
+        "chatbots/<int:pk>/training/<uuid:training_id>/retry/", training.training_retry, name="training-retry"
+    ),
     path("settings/ai-provider/", ai_provider.ai_provider, name="ai-provider"),
     path("settings/ai-provider/test/", ai_provider.ai_provider_test, name="ai-provider-test"),
 ]

@@ -25,7 +25,7 @@ from django.utils import timezone
 from chatbots.models import ChatMessage, ChatSession, MessageRole, SessionStatus
 from chatbots.models.chat import AnswerMode
 from chatbots.services import grounding as grounding_
-from chatbots.services.prompting import PromptSource, answer_messages, neutralize, system_message
+from chatbots.services.prompting import PromptSource, answer_messages, neutralize, source_body, system_message
 from chatbots.services.scope import Rewrite, bot_scope, bot_sources, rewrite_query
 from helpdesk import ollama
 from helpdesk.errors import DomainError
@@ -384,7 +384,7 @@ def leaks_instructions(answer: str, plan: AnswerPlan) -> bool:
         return False
     sources = set()
     for source in plan.prompt_sources:
-        sources |= _shingles(neutralize(source.text))
+        sources |= _shingles(source_body(source))
     return bool(leaked - sources)
 
 
@@ -393,7 +393,7 @@ def finish_llm(plan: AnswerPlan, text: str, *, interrupted: bool = False, final:
     """Judge the model's answer and store it. ``final=False`` (the client went away mid-stream)
     stores what was produced as it is."""
     chatbot = plan.chatbot
-    source_texts = [neutralize(source.text) for source in plan.prompt_sources]
+    source_texts = [source_body(source) for source in plan.prompt_sources]
     ground = grounding_.grounding(text, source_texts)
     cited_scores = [plan.relevance_scores[n - 1] for n in ground.cited]
     relevance = grounding_.relevance(cited_scores) if cited_scores else plan.relevance

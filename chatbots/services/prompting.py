@@ -117,14 +117,19 @@ def system_message(*, assistant_name: str, organization_name: str, organization_
     return "\n\n".join(parts)
 
 
+def source_body(source: PromptSource) -> str:
+    """The source as the model reads it: a passage and where it is from, or a question and its answer."""
+    if source.kind == "kb_item" and source.title:
+        return f"{neutralize(source.title)}\n{neutralize(source.text)}"
+    body = neutralize(source.text)
+    if source.provenance:
+        body += f"\n(from: {neutralize(source.provenance, withhold_instructions=False)})"
+    return body
+
+
 def sources_block(sources: Sequence[PromptSource]) -> str:
     lines = [SOURCES_OPEN]
-    for source in sources:
-        lines.append(f"[{source.number}] {neutralize(source.text)}")
-        if source.kind == "kb_item" and source.title:
-            lines.append(f"(answer to: {neutralize(source.title, withhold_instructions=False)})")
-        elif source.provenance:
-            lines.append(f"(from: {neutralize(source.provenance, withhold_instructions=False)})")
+    lines += [f"[{source.number}] {source_body(source)}" for source in sources]
     lines.append(SOURCES_CLOSE)
     return "\n".join(lines)
 

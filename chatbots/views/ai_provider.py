@@ -40,7 +40,9 @@ def ai_provider(request, tenant):
     if request.method == "POST" and form.is_valid():
         try:
             accounts.ai_provider_update(
-                organization=organization, endpoint=form.cleaned_data["endpoint"], model=form.cleaned_data["model"]
+                organization=organization,
+                endpoint=form.cleaned_data["endpoint"],
+                model=form.cleaned_data["model"],
             )
         except DomainError as error:
             form.add_domain_error(error)
@@ -48,7 +50,9 @@ def ai_provider(request, tenant):
             ollama_status.forget_status(organization)
             messages.success(request, "AI provider saved. Test the connection to see the models it has.")
             return redirect("chatbots:ai-provider")
-    return render(request, "settings/ai_provider.html", _context(tenant, form), status=400 if form.errors else 200)
+    return render(
+        request, "settings/ai_provider.html", _context(tenant, form), status=400 if form.errors else 200
+    )
 
 
 def connection_test(organization, endpoint: str) -> dict:
@@ -73,4 +77,6 @@ def ai_provider_test(request, tenant):
     if request.htmx:
         return render(request, "chatbots/_ai_provider_test.html", {"test": test})
     initial = {"endpoint": endpoint, "model": tenant.organization.ollama_model}
-    return render(request, "settings/ai_provider.html", _context(tenant, AIProviderForm(initial=initial), test))
+    return render(
+        request, "settings/ai_provider.html", _context(tenant, AIProviderForm(initial=initial), test)
+    )

@@ -10,6 +10,7 @@ from chatbots.forms import ChatbotForm, default_endpoint_label
 from chatbots.services import chatbots as chatbot_services
 from chatbots.views.common import (
     ADMIN_ROLE,
+    LOW_CONFIDENCE,
     VIEW_ROLE,
     banner_context,
     bot_tabs_context,
@@ -23,8 +24,13 @@ from helpdesk.views.access import member_view
 @member_view(view_role=VIEW_ROLE, write_role=ADMIN_ROLE)
 def chatbot_list(request, tenant):
     organization = tenant.organization
+    bots = selectors_ui.chatbot_cards(organization=organization)
+    counts = None
+    if bots and can_administer(tenant):
+        counts = selectors_ui.monitor_counts(organization=organization, low_confidence=LOW_CONFIDENCE)
     context = {
-        "bots": selectors_ui.chatbot_cards(organization=organization),
+        "bots": bots,
+        "counts": counts,
         "document_total": selectors_ui.document_total(organization=organization),
         "can_administer": can_administer(tenant),
         **banner_context(tenant),
@@ -40,7 +46,11 @@ def _form_context(tenant, form, status, chatbot=None) -> dict:
         "default_endpoint": default_endpoint_label(organization),
         "document_total": selectors_ui.document_total(organization=organization),
         "processed_total": form.fields["product_documents"].queryset.count(),
-        **(bot_tabs_context(tenant, chatbot, "settings") if chatbot else {"can_administer": can_administer(tenant)}),
+        **(
+            bot_tabs_context(tenant, chatbot, "settings")
+            if chatbot
+            else {"can_administer": can_administer(tenant)}
+        ),
     }
 
 
@@ -74,8 +84,12 @@ def chatbot_settings(request, tenant, pk):
     organization = tenant.organization
     chatbot = chatbot_or_404(tenant, pk)
     status = ollama_status.ollama_status(organization, chatbot.ollama_endpoint)
-    options = {"organization": organization, "chatbot": chatbot, "models": status.models,
-               "ollama_reachable": status.reachable}
+    options = {
+        "organization": organization,
+        "chatbot": chatbot,
+        "models": status.models,
+        "ollama_reachable": status.reachable,
+    }
     if request.method == "POST":
         form = ChatbotForm(request.POST, **options)
         if form.is_valid():

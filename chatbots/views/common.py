@@ -16,6 +16,8 @@ from helpdesk.models import Role
 VIEW_ROLE = Role.AGENT
 ADMIN_ROLE = Role.ADMIN
 POLL_INTERVAL = "1500ms"
+# The monitor's "low confidence" filter: answers below this, whatever their bot's threshold.
+LOW_CONFIDENCE = 0.5
 
 
 def can_administer(tenant) -> bool:

@@ -14,12 +14,11 @@ from django.urls import reverse
 from chatbots import selectors, selectors_ui
 from chatbots.forms import MonitorReviewForm
 from chatbots.services import monitor as monitor_services
-from chatbots.views.common import ADMIN_ROLE, banner_context, with_toast
+from chatbots.views.common import ADMIN_ROLE, LOW_CONFIDENCE, banner_context, with_toast
 from helpdesk.errors import DomainError
 from helpdesk.views.access import member_view
 
 PER_PAGE = 20
-LOW_CONFIDENCE = 0.5
 MAX_QUERY_CHARS = 200
 FILTERS = {
     "low": ("Low confidence", {"max_confidence": LOW_CONFIDENCE}),
@@ -30,7 +29,9 @@ FILTERS = {
 
 
 def _record_or_404(tenant, session_id, index):
-    message = selectors.monitor_record_get(organization=tenant.organization, session_id=session_id, index=index)
+    message = selectors.monitor_record_get(
+        organization=tenant.organization, session_id=session_id, index=index
+    )
     if message is None or message.role != "assistant":
         raise Http404("No such answer.")
     return message
@@ -102,24 +103,41 @@ def monitor_record(request, tenant, session_id, index):
                 form.add_domain_error(error)
             else:
                 verified = message.verification_indicator > 0
-                text = "Answer verified: the bot answers from it from now on." if verified else "Review saved."
+                text = (
+                    "Answer verified: the bot answers from it from now on." if verified else "Review saved."
+                )
                 if request.htmx:
                     return with_toast(_row(request, message), text)
                 messages.success(request, text)
                 return redirect(_safe_back(request))
         if request.htmx:  # htmx swaps only 2xx answers: the form comes back with its errors
             return _row(request, message, form=form)
-        return render(request, "chatbots/monitor_review.html", {"record": message, "form": form,
-                                                                "back": _safe_back(request)}, status=400)
+        return render(
+            request,
+            "chatbots/monitor_review.html",
+            {"record": message, "form": form, "back": _safe_back(request)},
+            status=400,
+        )
     if request.htmx:
-        form = MonitorReviewForm(initial=MonitorReviewForm.initial_for(message)) if request.GET.get("edit") else None
+        form = (
+            MonitorReviewForm(initial=MonitorReviewForm.initial_for(message))
+            if request.GET.get("edit")
+            else None
+        )
         return _row(request, message, form=form)
     form = MonitorReviewForm(initial=MonitorReviewForm.initial_for(message))
-    return render(request, "chatbots/monitor_review.html", {"record": message, "form": form,
-                                                            "back": _safe_back(request)})
+    return render(
+        request,
+        "chatbots/monitor_review.html",
+        {"record": message, "form": form, "back": _safe_back(request)},
+    )
 
 
 def _safe_back(request) -> str:
     """Where to go after a review without JavaScript: the monitor list the admin came from."""
     back = request.POST.get("back") or request.GET.get("back") or ""
-    return back if back.startswith(reverse("chatbots:monitor")) and "//" not in back else reverse("chatbots:monitor")
+    return (
+        back
+        if back.startswith(reverse("chatbots:monitor")) and "//" not in back
+        else reverse("chatbots:monitor")
+    )

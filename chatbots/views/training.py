@@ -42,7 +42,10 @@ def _start(request, tenant, chatbot, form, training_type: str) -> Training | Non
     try:
         if training_type == TrainingType.MODELFILE:
             return training_services.training_create(
-                chatbot=chatbot, training_type=training_type, model=data["model"], created_by=tenant.membership
+                chatbot=chatbot,
+                training_type=training_type,
+                model=data["model"],
+                created_by=tenant.membership,
             )
         return training_services.training_create(
             chatbot=chatbot,
@@ -79,7 +82,9 @@ def training_page(request, tenant, pk):
             what = "Indexing" if training_type == TrainingType.RAG else "Building the derived model"
             messages.success(request, f"{what} started. Progress shows below.")
             return redirect("chatbots:training", pk=chatbot.pk)
-    trainings = list(selectors.training_list(organization=organization, chatbot_id=chatbot.pk)[:TRAININGS_SHOWN])
+    trainings = list(
+        selectors.training_list(organization=organization, chatbot_id=chatbot.pk)[:TRAININGS_SHOWN]
+    )
     context = {
         **bot_tabs_context(tenant, chatbot, "training"),
         **banner_context(tenant, chatbot),
@@ -99,8 +104,12 @@ def training_status(request, tenant, pk, training_id):
     """One training as a partial: htmx polls it until it is finished."""
     chatbot = chatbot_or_404(tenant, pk)
     training = _training_or_404(tenant, chatbot, training_id)
-    context = {"training": training, "chatbot": chatbot, "poll_interval": POLL_INTERVAL,
-               "can_administer": can_administer(tenant)}
+    context = {
+        "training": training,
+        "chatbot": chatbot,
+        "poll_interval": POLL_INTERVAL,
+        "can_administer": can_administer(tenant),
+    }
     return render(request, "chatbots/_training.html", context)
 
 
@@ -121,8 +130,12 @@ def training_retry(request, tenant, pk, training_id):
             message, level = "Training queued again.", "success"
     if request.htmx:
         training = _training_or_404(tenant, chatbot, training_id)
-        context = {"training": training, "chatbot": chatbot, "poll_interval": POLL_INTERVAL,
-                   "can_administer": True}
+        context = {
+            "training": training,
+            "chatbot": chatbot,
+            "poll_interval": POLL_INTERVAL,
+            "can_administer": True,
+        }
         return with_toast(render(request, "chatbots/_training.html", context), message, level)
     (messages.success if level == "success" else messages.error)(request, message)
     return redirect("chatbots:training", pk=pk)

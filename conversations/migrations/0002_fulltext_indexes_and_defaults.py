@@ -4,7 +4,8 @@ substring matching) and the per-organization defaults for organizations that alr
 from django.db import migrations
 
 # The expressions must be exactly what ``conversations.selectors.search.text_match`` generates
-# (Django's SearchVector wraps the column in COALESCE) for the planner to use the indexes.
+# (Django's SearchVector wraps the column in COALESCE with an untyped '') for the planner to use
+# the indexes: a typed ''::text would not match a varchar column's expression.
 FULLTEXT_INDEXES = {
     "conv_message_text_fts": ("conversations_message", "text_content"),
     "conv_conversation_subject_fts": ("conversations_conversation", "subject"),
@@ -18,7 +19,7 @@ def create_fulltext_indexes(apps, schema_editor):
     for name, (table, column) in FULLTEXT_INDEXES.items():
         schema_editor.execute(
             f"CREATE INDEX IF NOT EXISTS {name} ON {table} "
-            f"USING gin (to_tsvector('simple'::regconfig, COALESCE({column}, ''::text)))"
+            f"USING gin (to_tsvector('simple'::regconfig, COALESCE({column}, '')))"
         )
 
 

@@ -1,6 +1,7 @@
 import uuid
 
 from django.db import models
+from django.utils import timezone
 from django.db.models.functions import Lower
 
 
@@ -117,7 +118,7 @@ class Conversation(models.Model):
     custom_attributes = models.JSONField(default=dict, blank=True)
     meta = models.JSONField(default=dict, blank=True)
     last_message_preview = models.CharField(max_length=300, blank=True)
-    last_message_at = models.DateTimeField(null=True, blank=True)
+    last_message_at = models.DateTimeField(default=timezone.now)
     last_message_sender = models.CharField(max_length=10, blank=True)
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_from"
@@ -154,6 +155,7 @@ class Conversation(models.Model):
         ]
         indexes = [
             models.Index(fields=["organization", "-last_message_at"], name="conv_org_last_msg"),
+            models.Index(fields=["organization", "-created_at"], name="conv_org_created"),
             models.Index(fields=["organization", "status", "-last_message_at"], name="conv_org_status"),
             models.Index(
                 fields=["organization", "assigned_agent", "-last_message_at"], name="conv_org_agent"

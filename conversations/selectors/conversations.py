@@ -14,6 +14,7 @@ from conversations.models import (
     MessageType,
     Priority,
     SavedView,
+    SLAPolicy,
     Status,
     Tag,
 )
@@ -33,16 +34,16 @@ ORDERINGS = {
     "resolved_at": "resolved_at",
 }
 DEFAULT_ORDERING = "-last_message_at"
+NEVER_NULL = {"last_message_at", "created_at", "updated_at", "reference_number"}
 PREVIOUS_CONVERSATIONS = 10
 
 
 def conversation_base(*, organization: Organization) -> QuerySet[Conversation]:
-    """The organization's conversations with everything a list row or the detail shows joined."""
+    """The organization's conversations with what a list row shows joined (the SLA policy's name
+    and a merge target's uuid come from ``page_extras``: fewer joins to plan per request)."""
     return (
         Conversation.objects.filter(organization=organization)
-        .select_related(
-            "contact", "inbox", "status", "assigned_agent__user", "assigned_team", "sla_policy", "merged_into"
-        )
+        .select_related("contact", "inbox", "status", "assigned_agent__user", "assigned_team")
         .prefetch_related(Prefetch("tags", queryset=Tag.objects.only("id", "name").order_by("name")))
     )
 
@@ -135,6 +136,9 @@ def apply_ordering(queryset: QuerySet[Conversation], order_by: str | None) -> Qu
         raise ConversationError(
             f"order_by must be one of {', '.join(ORDERINGS)} (prefix - for descending).", field="order_by"
         )
+    if field in NEVER_NULL:
+        # Plain ORDER BY, which the (organization, …, -last_message_at) indexes serve directly.
+        return queryset.order_by(f"-{field}" if descending else field, "-id" if descending else "id")
     expression = F(field).desc(nulls_last=True) if descending else F(field).asc(nulls_last=True)
     return queryset.order_by(expression, "-id" if descending else "id")
 
@@ -200,16 +204,22 @@ def previous_conversations(
 
 
 def page_extras(*, conversations: list[Conversation], membership: Membership) -> dict:
-    """Per-agent values of a page of conversations, in two queries whatever the page size:
-    ``unread`` {conversation id: incoming messages since ``membership`` last saw it} and
-    ``assignee_last_seen`` {conversation id: when its assigned agent last saw it}."""
+    """Values of a page of conversations that are not on their rows, in two to four queries
+    whatever the page size:
+
+    - ``unread`` {conversation id: incoming messages since ``membership`` last saw it};
+    - ``assignee_last_seen`` {conversation id: when its assigned agent last saw it};
+    - ``sla_policy_names`` {policy id: name} and ``merged_into_uuids`` {conversation id: uuid}
+      (a query each, only when the page has such conversations)."""
     ids = [conversation.pk for conversation in conversations]
+    extras = {"unread": {}, "assignee_last_seen": {}, "sla_policy_names": {}, "merged_into_uuids": {}}
     if not ids:
-        return {"unread": {}, "assignee_last_seen": {}}
+        return extras
     assignees = {c.pk: c.assigned_agent_id for c in conversations if c.assigned_agent_id}
-    wanted_members = {membership.pk, *assignees.values()}
-    states = ConversationReadState.objects.filter(conversation_id__in=ids, membership_id__in=wanted_members)
-    assignee_last_seen = {
+    states = ConversationReadState.objects.filter(
+        conversation_id__in=ids, membership_id__in={membership.pk, *assignees.values()}
+    )
+    extras["assignee_last_seen"] = {
         conversation_id: seen
         for conversation_id, member_id, seen in states.values_list(
             "conversation_id", "membership_id", "last_seen_at"
@@ -219,7 +229,7 @@ def page_extras(*, conversations: list[Conversation], membership: Membership) ->
     my_seen = ConversationReadState.objects.filter(
         conversation_id=OuterRef("conversation_id"), membership_id=membership.pk
     ).values("last_seen_at")[:1]
-    unread = dict(
+    extras["unread"] = dict(
         Message.objects.filter(conversation_id__in=ids, type=MessageType.INCOMING)
         .annotate(seen=Subquery(my_seen))
         .filter(Q(seen__isnull=True) | Q(created_at__gt=F("seen")))
@@ -228,7 +238,17 @@ def page_extras(*, conversations: list[Conversation], membership: Membership) ->
         .annotate(count=Count("id"))
         .values_list("conversation_id", "count")
     )
-    return {"unread": unread, "assignee_last_seen": assignee_last_seen}
+    policy_ids = {c.sla_policy_id for c in conversations if c.sla_policy_id}
+    if policy_ids:
+        extras["sla_policy_names"] = dict(
+            SLAPolicy.objects.filter(pk__in=policy_ids).values_list("pk", "name")
+        )
+    merged_ids = {c.merged_into_id for c in conversations if c.merged_into_id}
+    if merged_ids:
+        extras["merged_into_uuids"] = dict(
+            Conversation.objects.filter(pk__in=merged_ids).values_list("pk", "uuid")
+        )
+    return extras
 
 
 def participant_list(*, conversation: Conversation) -> list[Membership]:

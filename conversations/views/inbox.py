@@ -16,7 +16,7 @@ from conversations.forms import InboxFilterForm, SavedViewForm
 from conversations.models import Priority, SavedView, Status, ViewVisibility
 from conversations.selectors import catalog
 from conversations.selectors.conversations import page_extras
-from conversations.selectors.ui import InboxTab, inbox_counts, inbox_conversations, list_fingerprint
+from conversations.selectors.ui import InboxTab, inbox_conversations, inbox_counts, list_fingerprint
 from conversations.services.saved_views import saved_view_create, saved_view_delete
 from conversations.views.common import PAGE_SIZE, active_agents, int_or_none
 from helpdesk.errors import DomainError
@@ -192,10 +192,11 @@ def inbox(request, tenant):
     }
     if target == "conv-more":
         return render(request, "conversations/inbox/_rows.html", context)
+    if not request.GET.get("since"):  # where the conversation page's "back" goes (not for polls)
+        request.session["inbox_url"] = f"{reverse('conversations:inbox')}?{query}"
     if target == "conv-list":
         return render(request, "conversations/inbox/_list.html", context)
 
-    request.session["inbox_url"] = f"{reverse('conversations:inbox')}?{query}"
     counts = inbox_counts(organization=organization, membership=me, team_ids=[team.pk for team in teams])
     context.update(
         {

@@ -88,7 +88,9 @@ def _describe(action: dict, names: dict) -> str:
         return f"{label}: “{preview(str(value or ''), 60)}”"
     if kind == "set_status":
         if isinstance(value, dict):
-            return f"{label}: {value.get('status')} for {value.get('snoozed_until')}"
+            value, action = value.get("status"), {"snoozed_until": value.get("snoozed_until")}
+        if action.get("snoozed_until"):
+            return f"{label}: {value} for {action['snoozed_until']}"
         return f"{label}: {value}"
     if kind == "set_priority":
         return f"{label}: {value or 'none'}"

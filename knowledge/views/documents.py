@@ -191,7 +191,8 @@ def document_review(request, tenant, pk):
         if review_error is None:
             messages.success(request, "Review ready.")
         else:
-            messages.error(request, _review_error_text(review_error))
+            prefix = "Ollama is unreachable. " if review_error.code == "unavailable" else ""
+            messages.error(request, prefix + _review_error_text(review_error))
         return redirect("knowledge:document", pk=pk)
     context = {
         "document": document,
@@ -208,5 +209,5 @@ def document_review(request, tenant, pk):
 
 def _review_error_text(error: DomainError) -> str:
     if error.code == "unavailable":
-        return f"Ollama is unreachable, so the document could not be reviewed. {error.message}"
+        return f"The document could not be reviewed: {error.message}"
     return error.message

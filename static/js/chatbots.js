@@ -418,7 +418,9 @@
       if (source.section) where.push(source.section);
       if (source.page) where.push("p. " + source.page);
       if (where.length) toggle.appendChild(el("span", "source__where", where.join(" · ")));
-      toggle.appendChild(el("span", "source__where", percent(source.score) + "%"));
+      var match = el("span", "source__where", percent(source.score) + "% match");
+      match.title = "How well this passage matches the question";
+      toggle.appendChild(match);
       var chevron = icon("chevron", 14);
       chevron.setAttribute("class", "icon source__chevron");
       toggle.appendChild(chevron);
@@ -537,6 +539,26 @@
     show();
   }
 
+  /* The settings page's preview follows the name, the greeting and the documents chosen. */
+  function initPreview(form) {
+    var bind = function (fieldName, selector) {
+      var input = form.querySelector("[name=" + fieldName + "]");
+      var target = document.querySelector(selector);
+      if (!input || !target) return;
+      input.addEventListener("input", function () {
+        target.textContent = input.value.trim() || target.dataset.placeholder || "";
+      });
+    };
+    bind("name", "[data-preview-name]");
+    bind("greeting_message", "[data-preview-greeting]");
+    var documents = document.querySelector("[data-preview-documents]");
+    if (documents) {
+      form.addEventListener("change", function () {
+        documents.textContent = form.querySelectorAll("[name=product_documents]:checked").length;
+      });
+    }
+  }
+
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-use-model]");
     if (!button) return;
@@ -560,6 +582,9 @@
     });
     root.querySelectorAll("[data-doc-picker]").forEach(function (element) {
       if (!element.dataset.ready) { element.dataset.ready = "1"; initDocPicker(element); }
+    });
+    root.querySelectorAll("[data-bot-form]").forEach(function (element) {
+      if (!element.dataset.ready) { element.dataset.ready = "1"; initPreview(element); }
     });
     root.querySelectorAll("[data-range-output]").forEach(function (element) {
       if (!element.dataset.ready) { element.dataset.ready = "1"; initRange(element); }

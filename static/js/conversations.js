@@ -10,7 +10,7 @@
     if (!window.htmx || !htmx.config || !htmx.config.responseHandling) return;
     var rules = htmx.config.responseHandling;
     if (rules.some(function (rule) { return rule.parleyRefusals; })) return;
-    rules.unshift({ code: "4(00|03|09|13|15|22)", swap: true, error: false, parleyRefusals: true });
+    rules.unshift({ code: "^4(00|09|13|15|22)$", swap: true, error: false, parleyRefusals: true });
   }
 
   function isTyping(target) {
@@ -227,7 +227,7 @@
     form.classList.toggle("is-note", mode === "note");
     var text = composerText();
     if (text) {
-      text.placeholder = mode === "note" ? "Write a private note for your team… type / for canned responses" : "Write your reply… type / for canned responses";
+      text.placeholder = (mode === "note" ? "Write a private note for your team…" : "Write your reply…") + " type / for canned responses";
       text.focus();
     }
   }
@@ -315,6 +315,26 @@
       }
     }
     if (event.key === "Escape" && composerText() && document.activeElement === composerText()) composerText().blur();
+
+    // canned picker: Enter takes the first match, arrows walk the list, Escape goes back to the text
+    var inPicker = event.target.closest && event.target.closest("[data-canned]");
+    if (inPicker && (event.target.matches("[data-canned-filter]") || event.target.matches("[data-canned-url]"))) {
+      var items = Array.prototype.filter.call(inPicker.querySelectorAll("[data-canned-url]"), function (item) { return !item.hidden; });
+      var position = items.indexOf(event.target);
+      if (event.key === "Enter" && event.target.matches("[data-canned-filter]") && items.length) {
+        event.preventDefault();
+        items[0].click();
+      } else if (event.key === "ArrowDown" && items.length) {
+        event.preventDefault();
+        items[Math.min(items.length - 1, position + 1)].focus();
+      } else if (event.key === "ArrowUp") {
+        event.preventDefault();
+        if (position <= 0) inPicker.querySelector("[data-canned-filter]").focus(); else items[position - 1].focus();
+      } else if (event.key === "Escape") {
+        inPicker.removeAttribute("open");
+        if (composerText()) composerText().focus();
+      }
+    }
   });
 
   document.addEventListener("htmx:afterRequest", function (event) {

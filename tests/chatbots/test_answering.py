@@ -127,7 +127,7 @@ def test_knowledge_categories_and_kb_items_are_sources(org, agent_api, knowledge
     make_kb_item(org, "Can I return the Gadget Max?", "Gadget Max returns cost ten euros.", category="gadgets")
     bot = ChatbotFactory(organization=org, name="By category", knowledge_categories=["support"])
 
-    body = ask(agent_api, bot, "Are returns of the Widget Pro free?").json()
+    body = ask(agent_api, bot, "Are returns free, and for how many days?").json()
 
     assert body["mode"] == "llm" and "thirty days" in body["response"]
     assert item.pk in {s["kb_item_id"] for s in body["sources"]}

@@ -87,6 +87,10 @@ def test_another_organizations_documents_and_teams_are_refused(admin_api, other_
 def test_endpoint_allowed_by_the_admin_is_accepted(org, admin_api, unreachable_ollama_host, fake_ollama):
     org.ollama_endpoints = [unreachable_ollama_host]
     org.save()
+    refused = admin_api.post("/api/v1/chatbots", {"name": "Bot", "ollama_endpoint": unreachable_ollama_host}, format="json")
+    assert refused.status_code == 400  # listed, but loopback also needs the outbound allow-list
+    org.allowed_outbound_hosts = ["127.0.0.1"]
+    org.save()
 
     response = admin_api.post(
         "/api/v1/chatbots", {"name": "Bot", "ollama_endpoint": unreachable_ollama_host + "/"}, format="json"

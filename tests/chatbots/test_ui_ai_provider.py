@@ -52,8 +52,9 @@ def test_connection_test_of_an_unreachable_host_shows_the_error(client, admin, o
 
 
 def test_connection_test_refuses_endpoints_that_are_not_allowed(client, admin, fake_ollama):
-    response = signed_in(client, admin).post(TEST, {"endpoint": "http://elsewhere.example:11434"},
-                                              HTTP_HX_REQUEST="true")
+    response = signed_in(client, admin).post(
+        TEST, {"endpoint": "http://elsewhere.example:11434"}, HTTP_HX_REQUEST="true"
+    )
     body = response.content.decode()
     assert "The connection test failed" in body and "not allowed" in body
     assert [r.path for r in fake_ollama.requests] == []

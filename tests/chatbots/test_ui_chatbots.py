@@ -25,7 +25,9 @@ def signed_in(client, membership):
     return client
 
 
-def plain_document(organization, title: str, *, status=DocumentStatus.PROCESSED, category: str = "", **fields):
+def plain_document(
+    organization, title: str, *, status=DocumentStatus.PROCESSED, category: str = "", **fields
+):
     """A document row without ingestion (for pickers and validation; nothing to retrieve)."""
     digest = hashlib.sha256(f"{organization.pk}:{title}".encode()).hexdigest()
     return Document.objects.create(
@@ -44,12 +46,27 @@ def plain_document(organization, title: str, *, status=DocumentStatus.PROCESSED,
     )
 
 
-def answered(chatbot, question: str, answer: str, *, confidence=0.8, rating=0, mode="llm", verified=0, read=0,
-             sources=None, membership=None):
+def answered(
+    chatbot,
+    question: str,
+    answer: str,
+    *,
+    confidence=0.8,
+    rating=0,
+    mode="llm",
+    verified=0,
+    read=0,
+    sources=None,
+    membership=None,
+):
     """A stored question and its answer (what the monitor reviews), as the answerer leaves them."""
     session = ChatSession.objects.create(
-        organization=chatbot.organization, chatbot=chatbot, created_by=membership, title=question[:120],
-        username=membership.user.email if membership else "visitor", message_count=2,
+        organization=chatbot.organization,
+        chatbot=chatbot,
+        created_by=membership,
+        title=question[:120],
+        username=membership.user.email if membership else "visitor",
+        message_count=2,
     )
     ChatMessage.objects.create(
         organization=chatbot.organization, session=session, index=0, role=MessageRole.USER, content=question
@@ -111,7 +128,11 @@ def test_list_shows_cards_with_their_settings(client, admin, org):
     team = Team.objects.create(organization=org, name="Tier 1")
     document = plain_document(org, "Manual")
     ChatbotFactory(
-        organization=org, name="Widget helper", documents=[document], confidence_threshold=0.45, handoff_team=team
+        organization=org,
+        name="Widget helper",
+        documents=[document],
+        confidence_threshold=0.45,
+        handoff_team=team,
     )
     ChatbotFactory(organization=org, name="Sleeping bot", is_active=False, handoff_enabled=False)
     response = signed_in(client, admin).get(reverse("chatbots:list"))
@@ -120,6 +141,20 @@ def test_list_shows_cards_with_their_settings(client, admin, org):
     assert "llama3.2" in body
     assert "45%" in body and "Tier 1" in body
     assert "Create your first chatbot" not in body
+
+
+def test_list_sums_up_the_answers_to_review_for_admins(client, admin, agent, org):
+    bot = ChatbotFactory(organization=org, name="Widget helper")
+    answered(bot, "How long?", "Two years [1].", confidence=0.9, rating=1, read=1)
+    answered(bot, "What colour?", "I don't know.", confidence=0.1, rating=-1)
+    response = signed_in(client, admin).get(reverse("chatbots:list"))
+    assert response.context["counts"] == {"all": 2, "low": 1, "thumbs_down": 1, "unverified": 2, "unread": 1}
+    body = response.content.decode()
+    assert f'href="{reverse("chatbots:monitor")}?show=thumbs_down"' in body
+    client.logout()
+    response = signed_in(client, agent).get(reverse("chatbots:list"))
+    assert response.context["counts"] is None
+    assert reverse("chatbots:monitor") not in response.content.decode()
 
 
 def test_list_shows_only_the_organizations_bots(client, admin, other_org):
@@ -181,7 +216,7 @@ def test_create_page_falls_back_to_free_text_when_ollama_is_down(client, admin, 
     body = signed_in(client, admin).get(reverse("chatbots:create")).content.decode()
     assert '<input type="text" name="model"' in body
     assert "Ollama is not reachable, so its models cannot be listed" in body
-    assert f"Ollama at <span class=\"mono\">{ollama_down}</span> is not reachable" in body
+    assert f'Ollama at <span class="mono">{ollama_down}</span> is not reachable' in body
 
 
 def test_create_a_chatbot(client, admin, org, fake_ollama):
@@ -223,7 +258,9 @@ def test_create_shows_validation_errors_inline_and_creates_nothing(client, admin
 
 def test_create_shows_the_services_refusal_on_its_field(client, admin, org, fake_ollama):
     ChatbotFactory(organization=org, name="Support bot")
-    response = signed_in(client, admin).post(reverse("chatbots:create"), _form_data(name="Other bot", model="not a model!"))
+    response = signed_in(client, admin).post(
+        reverse("chatbots:create"), _form_data(name="Other bot", model="not a model!")
+    )
     assert response.status_code == 400
     assert response.context["form"].errors["model"]
     response = client.post(reverse("chatbots:create"), _form_data(name="support BOT"))
@@ -255,7 +292,9 @@ def test_agents_cannot_create_chatbots(client, agent, org, fake_ollama):
 
 def test_settings_page_shows_the_current_values(client, admin, org, fake_ollama):
     manual = plain_document(org, "Manual")
-    bot = ChatbotFactory(organization=org, name="Widget helper", documents=[manual], confidence_threshold=0.55)
+    bot = ChatbotFactory(
+        organization=org, name="Widget helper", documents=[manual], confidence_threshold=0.55
+    )
     response = signed_in(client, admin).get(reverse("chatbots:settings", args=[bot.pk]))
     assert response.status_code == 200
     body = response.content.decode()
@@ -354,12 +393,14 @@ def test_agents_cannot_delete(client, agent, org):
 # ---------- the Ollama banner ----------
 
 
-def test_banner_is_loaded_after_the_page_and_says_retrieval_only_when_ollama_is_down(client, admin, ollama_down):
+def test_banner_is_loaded_after_the_page_and_says_retrieval_only_when_ollama_is_down(
+    client, admin, ollama_down
+):
     signed_in(client, admin)
     body = client.get(reverse("chatbots:list")).content.decode()
     assert 'data-ollama="unknown"' in body and reverse("chatbots:ollama-status") in body
     banner = client.get(reverse("chatbots:ollama-status"), HTTP_HX_REQUEST="true").content.decode()
-    assert f"Ollama at <span class=\"mono\">{ollama_down}</span> is not reachable" in banner
+    assert f'Ollama at <span class="mono">{ollama_down}</span> is not reachable' in banner
     assert "answers use retrieval-only mode" in banner
     # remembered: the next page shows it at once, without asking Ollama again
     body = client.get(reverse("chatbots:list")).content.decode()

@@ -24,11 +24,24 @@ def widget_bot(org):
 @pytest.fixture
 def answers(widget_bot):
     return {
-        "good": answered(widget_bot, "How long is the warranty?", "Two years [1].", confidence=0.9, rating=1,
-                         read=1, verified=1),
+        "good": answered(
+            widget_bot,
+            "How long is the warranty?",
+            "Two years [1].",
+            confidence=0.9,
+            rating=1,
+            read=1,
+            verified=1,
+        ),
         "weak": answered(widget_bot, "Can I swim with it?", "It is splash proof [1].", confidence=0.42),
-        "bad": answered(widget_bot, "What colour is it?", "Sorry, I don't know.", confidence=0.1,
-                        mode="fallback", rating=-1),
+        "bad": answered(
+            widget_bot,
+            "What colour is it?",
+            "Sorry, I don't know.",
+            confidence=0.1,
+            mode="fallback",
+            rating=-1,
+        ),
     }
 
 
@@ -58,7 +71,10 @@ def test_quick_filters_and_search(client, admin, answers):
     signed_in(client, admin)
     assert _questions(client.get(MONITOR + "?show=low")) == {"Can I swim with it?", "What colour is it?"}
     assert _questions(client.get(MONITOR + "?show=thumbs_down")) == {"What colour is it?"}
-    assert _questions(client.get(MONITOR + "?show=unverified")) == {"Can I swim with it?", "What colour is it?"}
+    assert _questions(client.get(MONITOR + "?show=unverified")) == {
+        "Can I swim with it?",
+        "What colour is it?",
+    }
     assert _questions(client.get(MONITOR + "?show=unread")) == {"Can I swim with it?", "What colour is it?"}
     assert _questions(client.get(MONITOR + "?q=splash")) == {"Can I swim with it?"}
     assert _questions(client.get(MONITOR + "?q=warranty&show=low")) == set()
@@ -102,8 +118,12 @@ def test_inline_review_form_and_cancel(client, admin, answers):
 
 def test_correct_and_verify_an_answer_inline(client, admin, answers, widget_bot):
     message = answers["weak"]
-    data = {"question": "Is it waterproof?", "answer": "It is splash proof, not waterproof.", "read": "on",
-            "verified": "on"}
+    data = {
+        "question": "Is it waterproof?",
+        "answer": "It is splash proof, not waterproof.",
+        "read": "on",
+        "verified": "on",
+    }
     response = signed_in(client, admin).post(_record_url(message), data, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     assert "Answer verified" in response["HX-Trigger"]
@@ -145,14 +165,21 @@ def test_review_without_javascript(client, admin, answers):
     page = client.get(_record_url(message) + "?back=/chatbots/monitor/%3Fshow%3Dlow")
     assert page.status_code == 200 and "Review an answer" in page.content.decode()
     response = client.post(
-        _record_url(message), {"question": message.question, "answer": message.content, "read": "on",
-                               "back": "/chatbots/monitor/?show=low"}
+        _record_url(message),
+        {
+            "question": message.question,
+            "answer": message.content,
+            "read": "on",
+            "back": "/chatbots/monitor/?show=low",
+        },
     )
     assert response.status_code == 302 and response["Location"] == "/chatbots/monitor/?show=low"
     message.refresh_from_db()
     assert message.read_indicator == 1 and message.verification_indicator == 0
-    evil = client.post(_record_url(message), {"question": message.question, "answer": message.content,
-                                              "back": "https://evil.example/"})
+    evil = client.post(
+        _record_url(message),
+        {"question": message.question, "answer": message.content, "back": "https://evil.example/"},
+    )
     assert evil["Location"] == MONITOR
 
 

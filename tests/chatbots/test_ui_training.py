@@ -23,11 +23,17 @@ def widget_bot(org):
 
 
 def _url(bot, *parts) -> str:
-    return reverse("chatbots:training", args=[bot.pk]) if not parts else reverse(parts[0], args=[bot.pk, *parts[1:]])
+    return (
+        reverse("chatbots:training", args=[bot.pk])
+        if not parts
+        else reverse(parts[0], args=[bot.pk, *parts[1:]])
+    )
 
 
 def _failed_training(bot, document, membership=None) -> Training:
-    training = training_services.training_create(chatbot=bot, document_ids=[document.pk], created_by=membership)
+    training = training_services.training_create(
+        chatbot=bot, document_ids=[document.pk], created_by=membership
+    )
     Training.objects.filter(pk=training.pk).update(
         status=TrainingStatus.FAILED, error="1 of 1 documents could not be indexed: 4: no extractable text"
     )
@@ -78,27 +84,36 @@ def test_training_errors_are_shown_inline_and_nothing_starts(client, admin, widg
     manual = plain_document(org, "Manual")
     foreign = plain_document(other_org, "Globex manual")
     signed_in(client, admin)
-    response = client.post(_url(widget_bot), {"training_type": "rag", "documents": [], "chunk_size": "50",
-                                              "overlap": "10"})
+    response = client.post(
+        _url(widget_bot), {"training_type": "rag", "documents": [], "chunk_size": "50", "overlap": "10"}
+    )
     assert response.status_code == 400
     assert set(response.context["rag_form"].errors) == {"documents", "chunk_size"}
-    response = client.post(_url(widget_bot), {"training_type": "rag", "documents": [str(manual.pk)],
-                                              "chunk_size": "400", "overlap": "300"})
+    response = client.post(
+        _url(widget_bot),
+        {"training_type": "rag", "documents": [str(manual.pk)], "chunk_size": "400", "overlap": "300"},
+    )
     assert response.status_code == 400 and "At most half the chunk size" in response.content.decode()
-    response = client.post(_url(widget_bot), {"training_type": "rag", "documents": [str(foreign.pk)],
-                                              "chunk_size": "400", "overlap": "0"})
+    response = client.post(
+        _url(widget_bot),
+        {"training_type": "rag", "documents": [str(foreign.pk)], "chunk_size": "400", "overlap": "0"},
+    )
     assert response.status_code == 400 and response.context["rag_form"].errors["documents"]
     response = client.post(_url(widget_bot), {"training_type": "modelfile", "model": "no such model!"})
     assert response.status_code == 400 and response.context["modelfile_form"].errors["model"]
     assert not Training.objects.exists()
 
 
-def test_a_real_training_runs_and_reports_its_result(client, admin, widget_bot, org, run_tasks, embedding_model):
+def test_a_real_training_runs_and_reports_its_result(
+    client, admin, widget_bot, org, run_tasks, embedding_model
+):
     manual = make_document(org, "Widget Pro manual.\n\nCharge it for four hours.", title="Widget manual")
     signed_in(client, admin)
     with run_tasks():
-        client.post(_url(widget_bot), {"training_type": "rag", "documents": [str(manual.pk)], "chunk_size": "300",
-                                       "overlap": "50"})
+        client.post(
+            _url(widget_bot),
+            {"training_type": "rag", "documents": [str(manual.pk)], "chunk_size": "300", "overlap": "50"},
+        )
     training = Training.objects.get(chatbot=widget_bot)
     assert training.status == TrainingStatus.SUCCEEDED, training.error
     assert list(widget_bot.product_documents.all()) == [manual]
@@ -111,9 +126,11 @@ def test_progress_of_a_running_training(client, agent, widget_bot, org):
     documents = [plain_document(org, f"Manual {n}") for n in range(4)]
     training = training_services.training_create(chatbot=widget_bot, document_ids=[d.pk for d in documents])
     Training.objects.filter(pk=training.pk).update(status=TrainingStatus.RUNNING, documents_processed=3)
-    partial = signed_in(client, agent).get(
-        _url(widget_bot, "chatbots:training-status", training.training_id)
-    ).content.decode()
+    partial = (
+        signed_in(client, agent)
+        .get(_url(widget_bot, "chatbots:training-status", training.training_id))
+        .content.decode()
+    )
     assert '<progress value="3" max="4"' in partial
     assert "of 4 documents processed" in partial and "left" in partial
 
@@ -141,8 +158,10 @@ def test_agents_follow_trainings_but_cannot_start_or_retry_them(client, agent, w
     signed_in(client, agent)
     body = client.get(_url(widget_bot)).content.decode()
     assert "Only admins can start trainings" in body and "Start indexing" not in body
-    response = client.post(_url(widget_bot), {"training_type": "rag", "documents": [str(manual.pk)],
-                                              "chunk_size": "400", "overlap": "0"})
+    response = client.post(
+        _url(widget_bot),
+        {"training_type": "rag", "documents": [str(manual.pk)], "chunk_size": "400", "overlap": "0"},
+    )
     assert response.status_code == 403
     assert client.post(_url(widget_bot, "chatbots:training-retry", training.training_id)).status_code == 403
     assert Training.objects.count() == 1

@@ -4,8 +4,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from conversations.services import assignment, conversations, messages
-from tests.conversations.factories import make_conversation
+from conversations.services import assignment, conversations, merge, messages
+from tests.conversations.factories import SLAPolicyFactory, make_conversation
 from tests.factories import MembershipFactory, TeamFactory
 
 
@@ -19,6 +19,10 @@ def queries(client, url) -> int:
 
 
 def populate(org, admin, count, start=0):
+    """Conversations with everything a row shows: contact, team, agent, tags, an SLA policy,
+    read states; the first one of each call merged into the next."""
+    if start == 0:
+        SLAPolicyFactory(organization=org)
     team = TeamFactory(organization=org, name=f"Team {start}")
     for index in range(start, start + count):
         agent = MembershipFactory(organization=org)
@@ -29,6 +33,11 @@ def populate(org, admin, count, start=0):
         assignment.conversation_assign_agent(conversation=conversation, agent=agent, actor=admin)
         messages.message_create(conversation=conversation, content="reply", actor=admin)
         conversations.conversation_mark_seen(conversation=conversation, membership=agent)
+    first, second = (
+        make_conversation(org, email=f"m{start}@example.com"),
+        make_conversation(org, email=f"m{start}@example.com"),
+    )
+    merge.conversation_merge(source=first, target=second, actor=admin)
 
 
 @pytest.mark.parametrize(
@@ -52,8 +61,8 @@ def test_list_queries_do_not_grow_with_the_page(admin_api, admin, org, url):
 
 def test_conversation_list_query_budget(admin_api, admin, org):
     populate(org, admin, 10)
-    # auth (key lookup), count, page, tags, read states, unread counts
-    assert queries(admin_api, "/api/v1/conversations/all?per_page=100") <= 7
+    # key lookup, count, page, tags, read states, unread counts, policy names, merge targets
+    assert queries(admin_api, "/api/v1/conversations/all?per_page=100") <= 8
 
 
 def test_detail_and_thread_queries_do_not_grow(admin_api, admin, org):

@@ -85,7 +85,9 @@ def test_xss_in_messages_subject_and_activity_is_neutralized(as_member, org, age
         org, subject="<img src=x onerror=alert('subject')>",
         content="<p>Hello</p><script>alert('xss')</script><img src=x onerror=alert('img')><a href=\"javascript:alert(1)\">link</a>",
     )  # fmt: skip
-    conversation_update(conversation=conversation, actor=admin, subject="<b onmouseover=alert('activity')>new</b>")
+    conversation_update(
+        conversation=conversation, actor=admin, subject="<b onmouseover=alert('activity')>new</b>"
+    )
     message_create(conversation=conversation, content="<iframe src=//evil></iframe>plain", actor=admin)
     body = as_member(agent).get(url("conversation", conversation)).content.decode()
     assert "<p>Hello</p>" in body  # sanitized HTML is rendered as HTML
@@ -108,15 +110,21 @@ def test_conversation_page_costs_the_same_number_of_queries_for_3_or_40_messages
 ):
     conversation = make_conversation(org, subject="Long", tags=["x"])
     canned_create(organization=org, title="Hi", content="Hello {{contact.first_name}}", actor=admin)
-    macro_create(organization=org, name="Close", actions=[{"type": "set_status", "value": "Closed"}], actor=admin)
+    macro_create(
+        organization=org, name="Close", actions=[{"type": "set_status", "value": "Closed"}], actor=admin
+    )
     make_conversation(org, email=conversation.contact.email, subject="Older")
     client = as_member(agent)
     message_create(conversation=conversation, content="one", actor=admin)
     with django_assert_max_num_queries(40) as small:
         client.get(url("conversation", conversation))
     for number in range(20):
-        message_create(conversation=conversation, content=f"question {number}", actor=None, sender_type="contact")
-        message_create(conversation=conversation, content=f"answer {number}", actor=admin, private=number % 2 == 0)
+        message_create(
+            conversation=conversation, content=f"question {number}", actor=None, sender_type="contact"
+        )
+        message_create(
+            conversation=conversation, content=f"answer {number}", actor=admin, private=number % 2 == 0
+        )
     attachment = Attachment.objects.create(
         organization=org, message=thread(conversation)[-1], file=SimpleUploadedFile("a.png", PNG), filename="a.png",
         content_type="image/png", size=len(PNG), disposition="inline",
@@ -130,7 +138,9 @@ def test_conversation_page_costs_the_same_number_of_queries_for_3_or_40_messages
 
 
 def test_reply_sends_an_outgoing_message_and_answers_with_the_parts(as_member, agent, conversation):
-    response = as_member(agent).post(url("reply", conversation), {"mode": "reply", "message": "We are on it"}, **HTMX)
+    response = as_member(agent).post(
+        url("reply", conversation), {"mode": "reply", "message": "We are on it"}, **HTMX
+    )
     assert response.status_code == 200
     reply = thread(conversation, type=MessageType.OUTGOING)[-1]
     assert (reply.text_content, reply.private, reply.sender_agent) == ("We are on it", False, agent)
@@ -167,7 +177,9 @@ def test_reply_without_javascript_redirects_back(as_member, agent, conversation)
 def test_reply_with_an_image_shows_a_thumbnail_and_serves_it_inline(as_member, agent, conversation):
     client = as_member(agent)
     upload = SimpleUploadedFile("screen.png", PNG, content_type="image/png")
-    client.post(url("reply", conversation), {"mode": "reply", "message": "See attached", "files": upload}, **HTMX)
+    client.post(
+        url("reply", conversation), {"mode": "reply", "message": "See attached", "files": upload}, **HTMX
+    )
     attachment = Attachment.objects.get(message__conversation=conversation)
     body = client.get(url("conversation", conversation)).content.decode()
     download = reverse("conversations:attachment", args=[attachment.uuid])
@@ -178,15 +190,29 @@ def test_reply_with_an_image_shows_a_thumbnail_and_serves_it_inline(as_member, a
     assert response["X-Content-Type-Options"] == "nosniff"
 
 
-def test_svg_upload_is_refused_and_nothing_is_sent(as_member, agent, conversation):
+def test_an_executable_named_png_is_refused_and_nothing_is_sent(as_member, agent, conversation):
     before = Message.objects.count()
-    upload = SimpleUploadedFile("logo.svg", SVG, content_type="image/svg+xml")
+    upload = SimpleUploadedFile("cat.png", b"MZ" + b"\x90" * 200, content_type="image/png")
     response = as_member(agent).post(
-        url("reply", conversation), {"mode": "reply", "message": "logo", "files": upload}, **HTMX
+        url("reply", conversation), {"mode": "reply", "message": "cat", "files": upload}, **HTMX
     )
-    assert response.status_code in (400, 415)
+    assert response.status_code == 415
+    assert "not accepted" in response.content.decode()
     assert Message.objects.count() == before
-    assert not Attachment.objects.filter(message__isnull=False).exists()
+    assert not Attachment.objects.exists()
+
+
+def test_svg_is_never_shown_inline(as_member, agent, conversation):
+    client = as_member(agent)
+    upload = SimpleUploadedFile("logo.svg", SVG, content_type="image/svg+xml")
+    client.post(url("reply", conversation), {"mode": "reply", "message": "logo", "files": upload}, **HTMX)
+    attachment = Attachment.objects.get(message__conversation=conversation)
+    download = reverse("conversations:attachment", args=[attachment.uuid])
+    body = client.get(url("conversation", conversation)).content.decode()
+    assert f'<img src="{download}"' not in body and f'href="{download}" download' in body
+    response = client.get(download)
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["Content-Type"] == "application/octet-stream"
 
 
 def test_non_image_attachments_download_and_other_orgs_cannot_fetch_them(
@@ -198,7 +224,10 @@ def test_non_image_attachments_download_and_other_orgs_cannot_fetch_them(
     attachment = Attachment.objects.get(message__conversation=conversation)
     download = reverse("conversations:attachment", args=[attachment.uuid])
     body = client.get(url("conversation", conversation)).content.decode()
-    assert f'href="{download}" download' in body and "<img" not in body.split('id="cv-thread"')[1].split("</div>")[0]
+    assert (
+        f'href="{download}" download' in body
+        and "<img" not in body.split('id="cv-thread"')[1].split("</div>")[0]
+    )
     response = client.get(download)
     assert response["Content-Disposition"].startswith("attachment")
     assert response["Content-Type"] == "application/octet-stream"
@@ -208,7 +237,10 @@ def test_non_image_attachments_download_and_other_orgs_cannot_fetch_them(
 
 def test_canned_response_is_rendered_for_the_conversation(as_member, org, admin, agent, conversation):
     canned = canned_create(
-        organization=org, title="Hi", content="Hello {{contact.first_name}}, {{agent.first_name}} here.", actor=admin
+        organization=org,
+        title="Hi",
+        content="Hello {{contact.first_name}}, {{agent.first_name}} here.",
+        actor=admin,
     )
     response = as_member(agent).get(url("canned-text", conversation, canned.pk))
     assert response.json() == {"title": "Hi", "text": f"Hello Ada, {agent.user.first_name} here."}
@@ -263,7 +295,9 @@ def test_assign_to_me_to_someone_and_unassign(as_member, org, agent, admin, conv
     assert fresh(conversation).assigned_agent is None
 
 
-def test_assigning_another_organizations_agent_or_team_is_404(as_member, agent, other_admin, other_org, conversation):
+def test_assigning_another_organizations_agent_or_team_is_404(
+    as_member, agent, other_admin, other_org, conversation
+):
     client = as_member(agent)
     assert client.post(url("assignee", conversation), {"agent": other_admin.pk}, **HTMX).status_code == 404
     other_team = TeamFactory(organization=other_org)
@@ -302,7 +336,10 @@ def test_merge_refusals_change_nothing(as_member, org, agent, conversation, othe
     client = as_member(agent)
     response = client.post(url("merge", conversation), {"into": str(stranger.uuid)}, **HTMX)
     assert response.status_code == 400 and "same contact" in response.content.decode()
-    assert client.post(url("merge", conversation), {"into": str(other_conversation.uuid)}, **HTMX).status_code == 404
+    assert (
+        client.post(url("merge", conversation), {"into": str(other_conversation.uuid)}, **HTMX).status_code
+        == 404
+    )
     assert client.post(url("merge", conversation), {"into": "not-a-uuid"}, **HTMX).status_code == 404
     assert fresh(conversation).merged_into_id is None
 
@@ -323,7 +360,10 @@ def test_apply_macro(as_member, org, admin, agent, conversation):
 
 def test_macro_of_another_org_is_404(as_member, other_org, other_admin, agent, conversation):
     macro = macro_create(
-        organization=other_org, name="Theirs", actions=[{"type": "set_priority", "value": "Low"}], actor=other_admin
+        organization=other_org,
+        name="Theirs",
+        actions=[{"type": "set_priority", "value": "Low"}],
+        actor=other_admin,
     )
     assert as_member(agent).post(url("macro", conversation), {"macro": macro.pk}, **HTMX).status_code == 404
     assert fresh(conversation).priority is None

@@ -179,7 +179,10 @@ def test_load_more_pages_through_the_list(as_member, org, agent):
     assert first.context["has_more"] is True
     assert 'id="conv-more"' in first.content.decode()
     more = client.get(
-        INBOX, {"tab": "all", "sort": "created_at", "page": 2}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="conv-more"
+        INBOX,
+        {"tab": "all", "sort": "created_at", "page": 2},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="conv-more",
     )
     assert subjects(more) == ["Conversation 25", "Conversation 26"]
     assert more.context["has_more"] is False
@@ -262,7 +265,9 @@ def test_inbox_and_contacts_are_in_the_navigation(as_member, org, agent):
     assert 'href="/contacts/"' in body and 'data-shortcut="g c"' in body
 
 
-def test_a_member_of_two_organizations_sees_the_current_one(as_member, org, other_org, other_conversation, agent):
+def test_a_member_of_two_organizations_sees_the_current_one(
+    as_member, org, other_org, other_conversation, agent
+):
     both = MembershipFactory(organization=other_org, user=agent.user, role=Role.AGENT)
     make_conversation(org, subject="Acme side")
     client = as_member(both)

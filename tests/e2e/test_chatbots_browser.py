@@ -143,11 +143,14 @@ def test_answers_are_shown_as_text_and_retrieval_only_is_explained(
     answer = page.locator(".msg--bot[data-index]").last
     expect(answer.locator("[data-notice='retrieval']")).to_contain_text("Retrieval only", timeout=20000)
     expect(answer.locator("[data-sources]")).to_contain_text("Warranty guide")
+    page.evaluate("window.scrollTo(0, 0)")
     screenshot(page, "chatbots-playground-retrieval-only")
     assert page_errors == []
 
 
-def test_monitor_settings_training_and_provider_pages(logged_in_page, live_server, widget_bot, fake_ollama, page_errors):
+def test_monitor_settings_training_and_provider_pages(
+    logged_in_page, live_server, widget_bot, fake_ollama, page_errors
+):
     from chatbots.models import ChatMessage, MessageRole
     from chatbots.services.answering import chat_answer
 
@@ -176,10 +179,13 @@ def test_monitor_settings_training_and_provider_pages(logged_in_page, live_serve
     expect(page.get_by_label("Name")).to_have_value("Widget helper")
     slider = page.get_by_label(re.compile("Confidence threshold"))
     slider.fill("0.6")
-    expect(page.locator("[data-range-output]")).to_have_text("60%")
+    expect(page.locator("[data-range-output]").first).to_have_text("60%")
+    page.get_by_label("Greeting").fill("Hello from the preview!")
+    expect(page.locator("[data-preview-greeting]")).to_have_text("Hello from the preview!")
     page.get_by_placeholder("Filter documents").fill("charg")
     expect(page.locator("[data-doc-option]:visible")).to_have_count(1)
     page.get_by_placeholder("Filter documents").fill("")
+    page.evaluate("window.scrollTo(0, 0)")
     screenshot(page, "chatbots-settings")
     page.get_by_role("button", name="Save settings").click()
     expect(page.get_by_text("Settings of Widget helper saved.")).to_be_visible()

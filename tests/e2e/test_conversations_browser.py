@@ -25,41 +25,189 @@ pytestmark = pytest.mark.browser
 
 # (first, last, email, subject, priority, tags, minutes ago, [(sender, text)], state)
 SEED = [
-    ("Maria", "Gonzalez", "maria.gonzalez@example.com", "Charged twice for my March invoice", "High",
-     ["billing"], 4, [("contact", "Hi, I was charged twice for invoice INV-2291 (49.00 EUR each). Can you refund one of them?")], "open"),
-    ("Tom", "Becker", "tom.becker@example.org", "Can't log in after password reset", "Urgent",
-     ["bug"], 18, [("contact", "I reset my password an hour ago and now the login page just reloads."),
-                   ("agent", "Sorry about that, Tom. Could you tell me which browser you use?"),
-                   ("contact", "Firefox 128 on Windows. Same thing in Edge.")], "mine"),
-    ("Aiko", "Tanaka", "aiko@tanaka-design.jp", "Where is my order #48213?", "Medium",
-     ["shipping"], 42, [("contact", "The tracking page has said 'label created' for six days now.")], "team"),
-    ("Liam", "O'Connor", "liam.oconnor@example.ie", "Feature request: export reports to CSV", "Low",
-     ["feature-request"], 95, [("contact", "It would save us hours if the monthly report could be exported to CSV.")], "open"),
-    ("Fatima", "Zahra", "fatima.zahra@example.com", "API returns 502 on /v2/orders", "Urgent",
-     ["bug", "api"], 130, [("contact", "Since 09:40 UTC every POST to /v2/orders answers 502 Bad Gateway."),
-                           ("note", "Infra confirms a bad deploy on the orders service, rollback in progress.")], "mine"),
-    ("Jonas", "Weber", "jonas.weber@example.de", "Refund for damaged headphones", "Medium",
-     ["refund"], 200, [("contact", "The headphones arrived with a cracked headband. Photos attached in my next mail.")], "team"),
-    ("Chloe", "Martin", "chloe.martin@example.fr", "How do I add a teammate?", None,
-     ["onboarding"], 260, [("contact", "We just upgraded to the Business plan. How do I invite my colleague?"),
-                           ("agent", "Go to Settings → Agents and click Invite agent. They get an email right away.")], "replied"),
-    ("Ravi", "Patel", "ravi@patel-consulting.in", "Invoice needs our VAT number", "Low",
-     ["billing"], 380, [("contact", "Please reissue invoice INV-2270 with our VAT number IN29AAACP1234Z1ZV.")], "open"),
-    ("Emma", "Johansson", "emma.j@example.se", "App crashes when uploading photos", "High",
-     ["bug", "mobile"], 520, [("contact", "The iOS app closes as soon as I pick more than three photos.")], "team"),
-    ("Lucas", "Silva", "lucas.silva@example.com.br", "Change my delivery address", "Medium",
-     ["shipping"], 700, [("contact", "I moved last week; can you change the address on order #48190?"),
-                         ("agent", "Done! The courier has the new address.")], "snoozed"),
-    ("Nina", "Petrova", "nina.petrova@example.com", "Cancel my subscription", "Medium",
-     ["billing", "churn"], 900, [("contact", "Please cancel at the end of this billing period.")], "open"),
-    ("Oliver", "Smith", "oliver.smith@example.co.uk", "Discount code SPRING20 not working", "Low",
-     [], 1300, [("contact", "The checkout says the code has expired but your email says it is valid until Friday.")], "mine"),
-    ("Sofia", "Rossi", "sofia.rossi@example.it", "Two-factor codes never arrive", "High",
-     ["security"], 1700, [("contact", "I don't receive SMS codes any more, so I'm locked out.")], "open"),
-    ("Daniel", "Kim", "daniel.kim@example.com", "Bulk pricing for 200 seats", "Medium",
-     ["sales", "vip"], 2300, [("contact", "We're evaluating Parley for 200 agents. Is there volume pricing?")], "team"),
-    ("Grace", "Lee", "grace.lee@example.com", "Thanks for the quick fix!", None,
-     [], 3100, [("contact", "Everything works again, thank you!")], "resolved"),
+    (
+        "Maria",
+        "Gonzalez",
+        "maria.gonzalez@example.com",
+        "Charged twice for my March invoice",
+        "High",
+        ["billing"],
+        4,
+        [
+            (
+                "contact",
+                "Hi, I was charged twice for invoice INV-2291 (49.00 EUR each). Can you refund one of them?",
+            )
+        ],
+        "open",
+    ),
+    (
+        "Tom",
+        "Becker",
+        "tom.becker@example.org",
+        "Can't log in after password reset",
+        "Urgent",
+        ["bug"],
+        18,
+        [
+            ("contact", "I reset my password an hour ago and now the login page just reloads."),
+            ("agent", "Sorry about that, Tom. Could you tell me which browser you use?"),
+            ("contact", "Firefox 128 on Windows. Same thing in Edge."),
+        ],
+        "mine",
+    ),
+    (
+        "Aiko",
+        "Tanaka",
+        "aiko@tanaka-design.jp",
+        "Where is my order #48213?",
+        "Medium",
+        ["shipping"],
+        42,
+        [("contact", "The tracking page has said 'label created' for six days now.")],
+        "team",
+    ),
+    (
+        "Liam",
+        "O'Connor",
+        "liam.oconnor@example.ie",
+        "Feature request: export reports to CSV",
+        "Low",
+        ["feature-request"],
+        95,
+        [("contact", "It would save us hours if the monthly report could be exported to CSV.")],
+        "open",
+    ),
+    (
+        "Fatima",
+        "Zahra",
+        "fatima.zahra@example.com",
+        "API returns 502 on /v2/orders",
+        "Urgent",
+        ["bug", "api"],
+        130,
+        [
+            ("contact", "Since 09:40 UTC every POST to /v2/orders answers 502 Bad Gateway."),
+            ("note", "Infra confirms a bad deploy on the orders service, rollback in progress."),
+        ],
+        "mine",
+    ),
+    (
+        "Jonas",
+        "Weber",
+        "jonas.weber@example.de",
+        "Refund for damaged headphones",
+        "Medium",
+        ["refund"],
+        200,
+        [("contact", "The headphones arrived with a cracked headband. Photos attached in my next mail.")],
+        "team",
+    ),
+    (
+        "Chloe",
+        "Martin",
+        "chloe.martin@example.fr",
+        "How do I add a teammate?",
+        None,
+        ["onboarding"],
+        260,
+        [
+            ("contact", "We just upgraded to the Business plan. How do I invite my colleague?"),
+            ("agent", "Go to Settings → Agents and click Invite agent. They get an email right away."),
+        ],
+        "replied",
+    ),
+    (
+        "Ravi",
+        "Patel",
+        "ravi@patel-consulting.in",
+        "Invoice needs our VAT number",
+        "Low",
+        ["billing"],
+        380,
+        [("contact", "Please reissue invoice INV-2270 with our VAT number IN29AAACP1234Z1ZV.")],
+        "open",
+    ),
+    (
+        "Emma",
+        "Johansson",
+        "emma.j@example.se",
+        "App crashes when uploading photos",
+        "High",
+        ["bug", "mobile"],
+        520,
+        [("contact", "The iOS app closes as soon as I pick more than three photos.")],
+        "team",
+    ),
+    (
+        "Lucas",
+        "Silva",
+        "lucas.silva@example.com.br",
+        "Change my delivery address",
+        "Medium",
+        ["shipping"],
+        700,
+        [
+            ("contact", "I moved last week; can you change the address on order #48190?"),
+            ("agent", "Done! The courier has the new address."),
+        ],
+        "snoozed",
+    ),
+    (
+        "Nina",
+        "Petrova",
+        "nina.petrova@example.com",
+        "Cancel my subscription",
+        "Medium",
+        ["billing", "churn"],
+        900,
+        [("contact", "Please cancel at the end of this billing period.")],
+        "open",
+    ),
+    (
+        "Oliver",
+        "Smith",
+        "oliver.smith@example.co.uk",
+        "Discount code SPRING20 not working",
+        "Low",
+        [],
+        1300,
+        [("contact", "The checkout says the code has expired but your email says it is valid until Friday.")],
+        "mine",
+    ),
+    (
+        "Sofia",
+        "Rossi",
+        "sofia.rossi@example.it",
+        "Two-factor codes never arrive",
+        "High",
+        ["security"],
+        1700,
+        [("contact", "I don't receive SMS codes any more, so I'm locked out.")],
+        "open",
+    ),
+    (
+        "Daniel",
+        "Kim",
+        "daniel.kim@example.com",
+        "Bulk pricing for 200 seats",
+        "Medium",
+        ["sales", "vip"],
+        2300,
+        [("contact", "We're evaluating Parley for 200 agents. Is there volume pricing?")],
+        "team",
+    ),
+    (
+        "Grace",
+        "Lee",
+        "grace.lee@example.com",
+        "Thanks for the quick fix!",
+        None,
+        [],
+        3100,
+        [("contact", "Everything works again, thank you!")],
+        "resolved",
+    ),
 ]
 
 
@@ -74,9 +222,9 @@ class Clock:
 def settle(conversation, clock):
     """Activity entries take the real clock (their model default): move the new ones to the
     seeded time."""
-    Message.objects.filter(conversation=conversation, type=MessageType.ACTIVITY, created_at__gt=clock.now).update(
-        created_at=clock.now
-    )
+    Message.objects.filter(
+        conversation=conversation, type=MessageType.ACTIVITY, created_at__gt=clock.now
+    ).update(created_at=clock.now)
 
 
 def seed_workspace(organization, admin):
@@ -155,7 +303,9 @@ def seed_workspace(organization, admin):
                 conversation_assign_agent(conversation=conversation, agent=priya, actor=priya)
             elif state == "snoozed":
                 conversation_assign_agent(conversation=conversation, agent=agent, actor=agent)
-                conversation_set_status(conversation=conversation, status="Snoozed", actor=agent, snoozed_until="2d")
+                conversation_set_status(
+                    conversation=conversation, status="Snoozed", actor=agent, snoozed_until="2d"
+                )
             elif state == "resolved":
                 conversation_set_status(conversation=conversation, status="Resolved", actor=admin)
             settle(conversation, clock)
@@ -193,6 +343,11 @@ def test_agent_works_a_conversation_end_to_end(page, live_server, workspace, pag
     page.keyboard.press("Enter")
     expect(page.locator(".cv-header__subject")).to_have_text(subject)
 
+    # an empty reply is refused inline, with a toast
+    page.get_by_role("button", name="Send reply").click()
+    expect(page.locator(".composer__error")).to_contain_text("needs some text")
+    expect(page.locator("#toasts .toast--error")).to_be_visible()
+
     # reply with Ctrl+Enter
     composer = page.locator("[data-composer-text]")
     composer.click()
@@ -219,11 +374,14 @@ def test_agent_works_a_conversation_end_to_end(page, live_server, workspace, pag
     page.get_by_role("button", name="Resolve").click()
     expect(page.locator(".cv-header .badge").first).to_have_text("Resolved")
     expect(page.get_by_role("button", name="Reopen")).to_be_visible()
+    screenshot(page, "conversation-worked", full_page=False)
 
     conversation = Conversation.objects.get(subject=subject)
     assert conversation.status.category == StatusCategory.RESOLVED
     assert conversation.assigned_agent_id == workspace["priya"].pk
-    texts = list(conversation.messages.exclude(type=MessageType.ACTIVITY).values_list("private", "text_content"))
+    texts = list(
+        conversation.messages.exclude(type=MessageType.ACTIVITY).values_list("private", "text_content")
+    )
     assert (False, "Thanks for the details, we're on it and will update you within the hour.") in texts
     assert (True, "Checked the logs: session cookie is dropped after the reset.") in texts
     assert page_errors == []
@@ -238,12 +396,23 @@ def test_inbox_and_conversation_screenshots(page, live_server, workspace, e2e_ad
 
     page.locator("#conv-list .conv-row", has_text="Charged twice").click()
     expect(page.locator(".cv-header__subject")).to_have_text("Charged twice for my March invoice")
-    page.locator("[data-composer-text]").fill("Hi Maria, I can see both charges. ")
-    page.locator("[data-canned] summary").click()
-    page.get_by_role("menuitem", name="Refund approved").click()
-    expect(page.locator("[data-composer-text]")).to_have_value(
+    composer = page.locator("[data-composer-text]")
+    composer.fill("Hi Maria, I can see both charges. ")
+    composer.press("End")
+    composer.press("/")  # "/" opens the canned responses, filtered as you type
+    filter_box = page.locator("[data-canned-filter]")
+    expect(filter_box).to_be_focused()
+    filter_box.press_sequentially("ref")
+    expect(page.locator("[data-canned-url]:visible")).to_have_count(1)
+    screenshot(page, "conversation-canned", full_page=False)
+    filter_box.press("Enter")
+    expect(composer).to_have_value(
         "Hi Maria, I can see both charges. Hi Maria, your refund is approved and will reach your account in 3-5 days."
     )
+    expect(composer).to_be_focused()
+    page.locator("[data-canned] summary").click()
+    page.get_by_role("menuitem", name="Greeting").click()
+    expect(composer).to_have_value(re.compile(r"3-5 days\.Hi Maria,\n\nThanks for reaching out!"))
     screenshot(page, "conversation", full_page=False)
 
     page.goto(f"{live_server.url}/inbox/?tab=all")
@@ -261,16 +430,60 @@ def test_new_conversations_appear_without_a_reload(page, live_server, workspace,
         organization=e2e_admin.organization, contact_email="newcomer@example.com", first_name="Noor",
         subject="Is there a student discount?", content="Hello! Do you offer discounts for students?",
     )  # fmt: skip
-    expect(page.locator("#conv-list .conv-row", has_text="Is there a student discount?")).to_be_visible(timeout=20_000)
+    expect(page.locator("#conv-list .conv-row", has_text="Is there a student discount?")).to_be_visible(
+        timeout=20_000
+    )
     assert page.locator("#conv-list .conv-row").count() == before + 1
     assert page_errors == []
 
 
-def test_reply_from_the_contact_appears_in_the_open_conversation(page, live_server, workspace, e2e_admin, page_errors):
+def test_reply_from_the_contact_appears_in_the_open_conversation(
+    page, live_server, workspace, e2e_admin, page_errors
+):
     login(page, live_server, e2e_admin.user.email)
     conversation = Conversation.objects.get(subject__startswith="Where is my order")
     page.goto(f"{live_server.url}/inbox/c/{conversation.uuid}/")
-    message_create(conversation=conversation, content="Any news? It still hasn't moved.", actor=None, sender_type="contact")
+    message_create(
+        conversation=conversation,
+        content="Any news? It still hasn't moved.",
+        actor=None,
+        sender_type="contact",
+    )
     expect(page.locator(".msg--in").last).to_contain_text("still hasn't moved", timeout=20_000)
     assert Message.objects.filter(conversation=conversation, type=MessageType.INCOMING).count() == 2
+    assert page_errors == []
+
+
+def test_contacts_and_settings_pages(page, live_server, workspace, e2e_admin, page_errors):
+    login(page, live_server, e2e_admin.user.email)
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.goto(f"{live_server.url}/contacts/")
+    expect(page.locator("#contact-results tbody tr")).to_have_count(15)
+    page.get_by_placeholder("Search by name, email or phone").fill("tanaka")
+    expect(page.locator("#contact-results tbody tr")).to_have_count(1)
+    screenshot(page, "contacts", full_page=False)
+    page.locator("#contact-results a", has_text="Aiko Tanaka").click()
+    expect(page.get_by_role("heading", name="Aiko Tanaka")).to_be_visible()
+    screenshot(page, "contact", full_page=False)
+
+    page.goto(f"{live_server.url}/settings/macros/new/")
+    page.get_by_label("Name").fill("Escalate to Technical")
+    page.locator("[data-macro-type]").first.select_option("assign_team")
+    expect(page.get_by_label("Team", exact=True).first).to_be_visible()
+    page.get_by_role("button", name="Add an action").click()
+    page.locator("[data-macro-type]").nth(1).select_option("note")
+    page.locator("textarea[name='action-1-text']").fill("Escalated by {{agent.first_name}}")
+    screenshot(page, "settings-macro-builder", full_page=True)
+    page.get_by_role("button", name="Create macro").click()
+    expect(page.get_by_text("Macro “Escalate to Technical” saved.")).to_be_visible()
+    screenshot(page, "settings-macros", full_page=False)
+
+    for path, name in [
+        ("/settings/business-hours/new/", "settings-business-hours"),
+        ("/settings/sla-policies/", "settings-sla-policies"),
+        ("/settings/statuses/", "settings-statuses"),
+        ("/settings/canned-responses/new/", "settings-canned-form"),
+    ]:
+        page.goto(f"{live_server.url}{path}")
+        screenshot(page, name, full_page=True)
     assert page_errors == []

@@ -180,9 +180,9 @@ def test_failures_review_banner_crawl_and_qa_import(
 
     # Q&A: write one item, then import a file with mistakes and see each one listed.
     page.goto(f"{live_server.url}/knowledge/items/new/")
-    page.get_by_label("Question").fill("How do I pair the Widget Pro?")
-    page.get_by_label("Answer").fill("Hold the blue button for five seconds until the light blinks twice.")
-    page.get_by_label("Category", exact=True).fill("Setup")
+    page.get_by_label("Question", exact=True).fill("How do I pair the Widget Pro?")
+    page.get_by_label("Answer", exact=True).fill("Hold the blue button for five seconds until the light blinks twice.")
+    page.get_by_label("Category").fill("Setup")
     page.get_by_role("button", name="Add item").click()
     expect(page.get_by_role("link", name="How do I pair the Widget Pro?")).to_be_visible()
     screenshot(page, "knowledge-items")

@@ -99,7 +99,7 @@ class ConversationListSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def _extras(self) -> dict:
-        return self.context.get("page_extras") or {"unread": {}, "assignee_last_seen": {}}
+        return self.context.get("page_extras") or {}
 
     def get_reference_number(self, obj) -> str:
         return str(obj.reference_number)
@@ -108,7 +108,7 @@ class ConversationListSerializer(serializers.ModelSerializer):
         return [tag.name for tag in obj.tags.all()]
 
     def get_sla_policy_name(self, obj) -> str | None:
-        return obj.sla_policy.name if obj.sla_policy_id else None
+        return self._extras().get("sla_policy_names", {}).get(obj.sla_policy_id)
 
     def get_sla_status(self, obj) -> str | None:
         """on_track, at_risk or breached while a target is pending; null otherwise."""
@@ -117,14 +117,15 @@ class ConversationListSerializer(serializers.ModelSerializer):
         return sla_status_of(obj, now=self.context["now"])
 
     def get_unread_message_count(self, obj) -> int:
-        return self._extras()["unread"].get(obj.pk, 0)
+        return self._extras().get("unread", {}).get(obj.pk, 0)
 
     def get_assignee_last_seen_at(self, obj) -> str | None:
-        seen = self._extras()["assignee_last_seen"].get(obj.pk)
+        seen = self._extras().get("assignee_last_seen", {}).get(obj.pk)
         return seen.isoformat().replace("+00:00", "Z") if seen else None
 
     def get_merged_into_uuid(self, obj) -> str | None:
-        return str(obj.merged_into.uuid) if obj.merged_into_id else None
+        value = self._extras().get("merged_into_uuids", {}).get(obj.merged_into_id)
+        return str(value) if value else None
 
 
 class PreviousConversationSerializer(serializers.Serializer):
