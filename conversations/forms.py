@@ -50,15 +50,18 @@ class InboxFilterForm(forms.Form):
     q = forms.CharField(required=False, max_length=200)
 
     def __init__(self, data, *, statuses, agents, inboxes, tags, default_status="open"):
+        data = data.copy()
+        if not data.get("status"):
+            data["status"] = default_status  # so the select shows what the list applies
         super().__init__(data)
         self.default_status = default_status
         custom = [(f"s{status.pk}", status.name) for status in statuses if not status.is_builtin]
         self.fields["status"].choices = [*CATEGORY_FILTERS, *custom]
         self.fields["priority"].choices = [("", "Any priority"), *[(c.label, c.label) for c in Priority]]
         self.fields["assignee"].choices = [
-            ("", "Anyone"),
-            ("me", "Me"),
-            ("none", "Nobody"),
+            ("", "Any assignee"),
+            ("me", "Assigned to me"),
+            ("none", "Unassigned"),
             *[(str(agent.pk), agent.user.full_name) for agent in agents],
         ]
         self.fields["inbox"].choices = [
@@ -84,8 +87,11 @@ class InboxFilterForm(forms.Form):
 class SavedViewForm(DomainErrorsMixin, forms.Form):
     name = forms.CharField(max_length=100, label="View name")
     visibility = forms.ChoiceField(
-        choices=ViewVisibility.choices, initial=ViewVisibility.USER, label="Who sees it"
+        choices=ViewVisibility.choices, initial=ViewVisibility.USER, required=False, label="Who sees it"
     )
+
+    def clean_visibility(self) -> str:
+        return self.cleaned_data.get("visibility") or ViewVisibility.USER
 
 
 # ---------- conversation ----------
@@ -106,7 +112,7 @@ class ComposerForm(DomainErrorsMixin, forms.Form):
 
 
 class ContactNoteForm(DomainErrorsMixin, forms.Form):
-    note = forms.CharField(max_length=10_000, widget=forms.Textarea(attrs={"rows": 2}), label="Note")
+    note = forms.CharField(max_length=10_000, widget=forms.Textarea(attrs={"rows": 2}), label="Add a note")
 
 
 class ContactForm(DomainErrorsMixin, forms.Form):

@@ -5,7 +5,7 @@ Periodic ones (``CELERY_BEAT_SCHEDULE``): ``snooze_wake`` and ``sla_check`` ever
 
 from celery import shared_task
 
-from conversations.services import assignment, lifecycle, messages, sla
+from conversations.services import assignment, lifecycle, messages, sla_breaches
 
 
 @shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
@@ -24,7 +24,7 @@ def snooze_wake() -> int:
 @shared_task
 def sla_check() -> int:
     """Record newly missed SLA targets (emits ``sla.breached`` once per target)."""
-    return sla.sla_check_due()
+    return sla_breaches.sla_check_due()
 
 
 @shared_task

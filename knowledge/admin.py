@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 
 from helpdesk.errors import DomainError
 from knowledge import services
-from knowledge.models import Chunk, Document, DocumentEvent, KnowledgeItem
+from knowledge.models import Document, DocumentEvent, KnowledgeItem
 
 
 class DocumentEventInline(admin.TabularInline):
@@ -14,19 +14,6 @@ class DocumentEventInline(admin.TabularInline):
     can_delete = False
     fields = ["created_at", "status", "message"]
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
-class ChunkInline(admin.TabularInline):
-    model = Chunk
-    extra = 0
-    can_delete = False
-    fields = ["index", "section", "page", "char_count", "text"]
-    readonly_fields = fields
-    show_change_link = False
-    max_num = 0
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -74,7 +61,7 @@ class DocumentAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     fields = ["title", "category", "description", "tags", "train_ai", *readonly_fields]
-    inlines = [DocumentEventInline, ChunkInline]
+    inlines = [DocumentEventInline]
     actions = ["reingest"]
 
     def has_add_permission(self, request):

@@ -4,7 +4,8 @@ Document text, knowledge-base answers and the user's own words are data. They go
 message, between the ``<<<SOURCES>>>`` / ``<<<END SOURCES>>>`` delimiters, after
 ``neutralize()``: nothing in them can close the sources block, open a fake one, number itself as
 a source, pose as the question or as a chat role, or carry a chat-template token; paragraphs that
-read like instructions to the assistant ("ignore previous instructions…") are withheld. The
+read like instructions to the assistant ("ignore previous instructions…") or fake the prompt's
+structure are withheld. The
 system message (the organization's and the bot's own instructions, which admins write) says
 that the sources are data, never instructions, and asks for ``[n]`` citations."""
 
@@ -39,13 +40,26 @@ _INSTRUCTION_LIKE = re.compile(
     r"|\bsystem\s+prompt\b|\bnew\s+instructions?\s*:|\byou\s+are\s+now\b|\bdeveloper\s+mode\b|\bjailbreak",
     re.IGNORECASE,
 )
-_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+# Structure only an attack needs inside a document: delimiters, chat-template tokens, role labels.
+_STRUCTURE_LIKE = re.compile(
+    r"<<<|>>>|<\|[^|>\n]{0,40}\|>|\[/?INST\]|<</?SYS>>|^\s*(?:system|assistant|developer)\s*:",
+    re.IGNORECASE | re.MULTILINE,
+)
 CITATION = re.compile(r"\[(\d{1,3})\]")
 
 
+def looks_like_instructions(text: str) -> bool:
+    return bool(_INSTRUCTION_LIKE.search(text or "") or _STRUCTURE_LIKE.search(text or ""))
+
+
 def neutralize(text: str, *, withhold_instructions: bool = True) -> str:
-    """``text`` made inert for a prompt: see the module docstring. Idempotent."""
+    """``text`` made inert for a prompt: see the module docstring. Idempotent. With
+    ``withhold_instructions`` (document text), a line (a paragraph, once ingested) that addresses
+    the assistant or fakes prompt structure is replaced as a whole; the user's own words are only
+    made inert."""
     text = _CONTROL.sub("", str(text or "")).replace("\r\n", "\n").replace("\r", "\n")
+    if withhold_instructions:  # per line: ingestion puts each paragraph of a document on one line
+        text = "\n".join(WITHHELD if looks_like_instructions(line) else line for line in text.split("\n"))
     text = _TEMPLATE_TOKENS.sub(" ", text)
     text = _ANGLE_RUN.sub("«", text)
     text = _CLOSE_RUN.sub("»", text)
@@ -55,14 +69,7 @@ def neutralize(text: str, *, withhold_instructions: bool = True) -> str:
     text = _ROLE_LABEL.sub(r"\1\2 -", text)
     text = _HEADING_MARK.sub(r"\1##", text)
     text = _SYMBOL_LINE.sub("", text)
-    if withhold_instructions:
-        paragraphs = _PARAGRAPH_BREAK.split(text)
-        text = "\n\n".join(WITHHELD if _INSTRUCTION_LIKE.search(p) else p for p in paragraphs)
     return text.strip()
-
-
-def looks_like_instructions(text: str) -> bool:
-    return bool(_INSTRUCTION_LIKE.search(text or ""))
 
 
 def strip_citations(text: str) -> str:

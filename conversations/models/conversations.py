@@ -1,8 +1,8 @@
 import uuid
 
 from django.db import models
-from django.utils import timezone
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 
 class StatusCategory(models.TextChoices):

@@ -82,7 +82,8 @@ def reply(request, tenant, uuid):
             messages.error(request, error.message)
             return redirect("conversations:conversation", uuid=conversation.uuid)
         return render_parts(
-            request, tenant, conversation, message=error.message, level="error", status=error.status_code,
+            request, tenant, conversation_or_404(tenant, uuid), message=error.message, level="error",
+            status=error.status_code,
             composer=form, inline_error=False,
         )  # fmt: skip
     text = "Note added" if form.cleaned_data["mode"] == "note" else "Reply sent"

@@ -121,6 +121,7 @@ def action_done(request, tenant, conversation, message: str):
 
 def action_refused(request, tenant, conversation, error):
     """A service refused (``DomainError``): the message inline (and as a toast), nothing changed."""
+    conversation = conversation_or_404(tenant, conversation.uuid)  # as stored, not as half-changed in memory
     if request.htmx:
         return render_parts(
             request, tenant, conversation, message=error.message, level="error", status=error.status_code

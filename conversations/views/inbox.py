@@ -16,6 +16,7 @@ from conversations.forms import InboxFilterForm, SavedViewForm
 from conversations.models import Priority, SavedView, Status, ViewVisibility
 from conversations.selectors import catalog
 from conversations.selectors.conversations import page_extras
+from conversations.selectors.search import MIN_QUERY_LENGTH
 from conversations.selectors.ui import InboxTab, inbox_conversations, inbox_counts, list_fingerprint
 from conversations.services.saved_views import saved_view_create, saved_view_delete
 from conversations.views.common import PAGE_SIZE, active_agents, int_or_none
@@ -84,9 +85,9 @@ def _query(tab_key: str, values: dict, default_status: str, **extra) -> str:
     return urlencode(params)
 
 
-def _view_filters(values: dict, statuses: list[Status], tab_key: str = "") -> dict:
-    """The current tab and UI filters in the saved views' format (names, ids)."""
-    filters: dict = {}
+def _view_filters(values: dict, statuses: list[Status], tab_key: str = "", base: dict | None = None) -> dict:
+    """The current tab (or the view it shows, ``base``) and UI filters in the saved views' format."""
+    filters: dict = dict(base or {})
     if tab_key == "mine":
         filters["assignee"] = "me"
     elif tab_key == "unassigned":
@@ -183,6 +184,7 @@ def inbox(request, tenant):
         "form": form,
         "values": values,
         "filtered": filtered,
+        "short_query": 0 < len(values["q"]) < MIN_QUERY_LENGTH and not values["q"].lstrip("#").isdigit(),
         "error": error,
         "query": query,
         "more_url": f"{reverse('conversations:inbox')}?{query}",
@@ -237,11 +239,16 @@ def view_create(request, tenant):
         visibility = form.cleaned_data["visibility"]
         if visibility == ViewVisibility.ALL and not tenant.has_role(Role.ADMIN):
             visibility = ViewVisibility.USER
+        tab_key = request.POST.get("tab", "")
+        base = None
+        if tab_key.startswith("view-") and tab_key[5:].isdigit():
+            shown = catalog.saved_view_list(organization=organization, membership=tenant.membership)
+            base = getattr(shown.filter(pk=int(tab_key[5:])).first(), "filters", None)
         try:
             view = saved_view_create(
                 actor=tenant.membership,
                 name=form.cleaned_data["name"],
-                filters=_view_filters(filter_form.values(), statuses, request.POST.get("tab", "")),
+                filters=_view_filters(filter_form.values(), statuses, tab_key, base),
                 visibility=visibility,
             )
         except DomainError as error:

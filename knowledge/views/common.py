@@ -73,7 +73,9 @@ def highlight(text: str, query: str) -> SafeString:
     if not terms:
         return mark_safe(escape(text))  # noqa: S308 - escaped just now
     # A word that starts with a query term is marked whole ("last" marks "lasts").
-    pattern = re.compile(r"(?<!\w)((?:" + "|".join(re.escape(term) for term in terms) + r")\w*)", re.IGNORECASE)
+    pattern = re.compile(
+        r"(?<!\w)((?:" + "|".join(re.escape(term) for term in terms) + r")\w*)", re.IGNORECASE
+    )
     pieces = []
     for index, piece in enumerate(pattern.split(text)):
         if not piece:

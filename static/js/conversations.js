@@ -236,6 +236,7 @@
     var start = text.selectionStart || 0, end = text.selectionEnd || 0;
     var before = text.value.slice(0, start), after = text.value.slice(end);
     if (before.endsWith("/")) before = before.slice(0, -1);
+    if (before && !/\s$/.test(before)) before += value.indexOf("\n") === -1 ? " " : "\n\n";
     text.value = before + value + after;
     var caret = (before + value).length;
     text.focus();
@@ -306,12 +307,7 @@
     if (text && event.key === "/" && (text.value === "" || /\s$/.test(text.value.slice(0, text.selectionStart)))) {
       var picker = document.querySelector("[data-canned]");
       if (picker && picker.querySelector("[data-canned-filter]")) {
-        window.setTimeout(function () {
-          picker.setAttribute("open", "");
-          var filter = picker.querySelector("[data-canned-filter]");
-          filter.value = "";
-          filter.focus();
-        }, 0);
+        window.setTimeout(function () { picker.setAttribute("open", ""); }, 0);  // the toggle handler focuses the filter
       }
     }
     if (event.key === "Escape" && composerText() && document.activeElement === composerText()) composerText().blur();
@@ -336,6 +332,17 @@
       }
     }
   });
+
+  // opening the canned picker starts from the whole list, filter focused
+  document.addEventListener("toggle", function (event) {
+    var picker = event.target;
+    if (!picker.matches || !picker.matches("[data-canned]") || !picker.open) return;
+    var filter = picker.querySelector("[data-canned-filter]");
+    if (!filter) return;
+    filter.value = "";
+    picker.querySelectorAll("[data-canned-url]").forEach(function (item) { item.hidden = false; });
+    filter.focus();
+  }, true);
 
   document.addEventListener("htmx:afterRequest", function (event) {
     var elt = event.detail.elt;

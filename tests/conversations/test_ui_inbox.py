@@ -273,3 +273,35 @@ def test_a_member_of_two_organizations_sees_the_current_one(
     client = as_member(both)
     body = client.get(INBOX, {"tab": "all"}).content.decode()
     assert "Globex secret" in body and "Acme side" not in body
+
+
+def test_a_too_short_search_says_so(as_member, org, agent):
+    make_conversation(org, subject="Order")
+    response = as_member(agent).get(INBOX, {"tab": "all", "q": "or"})
+    assert subjects(response) == []
+    assert "at least 3 characters" in response.content.decode()
+
+
+def test_the_status_select_shows_the_applied_default(as_member, org, agent, admin):
+    view = saved_view_create(actor=agent, name="Everything", filters={})
+    client = as_member(agent)
+    assert '<option value="open" selected>' in client.get(INBOX, {"tab": "all"}).content.decode()
+    assert '<option value="all" selected>' in client.get(INBOX, {"tab": f"view-{view.pk}"}).content.decode()
+
+
+def test_saving_from_a_tab_keeps_what_the_tab_shows(as_member, org, agent, admin):
+    team = TeamFactory(organization=org, name="Billing")
+    agent.teams.add(team)
+    base = saved_view_create(actor=agent, name="Urgent", filters={"priority": ["Urgent"]})
+    client = as_member(agent)
+    client.post(reverse("conversations:view-create"), {"name": "Mine open", "tab": "mine", "status": "open"})
+    client.post(
+        reverse("conversations:view-create"), {"name": "Billing", "tab": f"team-{team.pk}", "status": "all"}
+    )
+    client.post(
+        reverse("conversations:view-create"), {"name": "Urgent VIP", "tab": f"view-{base.pk}", "tag": "vip"}
+    )
+    saved = {view.name: view.filters for view in SavedView.objects.all()}
+    assert saved["Mine open"] == {"assignee": "me", "status": ["Open"]}
+    assert saved["Billing"] == {"team_id": [team.pk]}
+    assert saved["Urgent VIP"] == {"priority": ["Urgent"], "tags": ["vip"]}

@@ -205,3 +205,30 @@ def test_monitor_settings_training_and_provider_pages(
     expect(page.locator("#ai-test")).to_contain_text("llama3.2:latest")
     screenshot(page, "chatbots-ai-provider")
     assert page_errors == []
+
+
+def test_create_the_first_chatbot(
+    logged_in_page, live_server, e2e_admin, fake_ollama, clean_knowledge, page_errors
+):
+    from chatbots.models import Chatbot
+
+    page = logged_in_page
+    page.goto(f"{live_server.url}/chatbots/")
+    expect(page.get_by_text("Create your first chatbot")).to_be_visible()
+    expect(page.get_by_role("link", name="Upload documents")).to_be_visible()
+    screenshot(page, "chatbots-list-empty")
+
+    page.get_by_role("link", name="Create a chatbot").click()
+    expect(page.get_by_role("heading", name="New chatbot")).to_be_visible()
+    expect(page.get_by_text("No processed documents yet")).to_be_visible()
+    page.get_by_label("Name").fill("Billing helper")
+    expect(page.locator("[data-preview-name]")).to_have_text("Billing helper")
+    page.get_by_label("Model").select_option("llama3.2:latest")
+    page.evaluate("window.scrollTo(0, 0)")
+    screenshot(page, "chatbots-new")
+    page.get_by_role("button", name="Create chatbot").click()
+    expect(page.get_by_text("Billing helper created.")).to_be_visible()
+    expect(page.get_by_label("Your question")).to_be_visible()
+    bot = Chatbot.objects.get(organization=e2e_admin.organization)
+    assert bot.name == "Billing helper" and bot.model == "llama3.2"  # the same model as llama3.2:latest
+    assert page_errors == []

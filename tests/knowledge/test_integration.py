@@ -17,7 +17,9 @@ from tests.knowledge.conftest import upload
 @pytest.mark.django_db(transaction=True)
 def test_upload_is_ingested_by_a_real_worker_and_retrieved(org, real_worker, settings):
     settings.MEDIA_ROOT = Path(os.environ["PARLEY_TEST_MEDIA_ROOT"])  # the folder the worker uses too
-    text = "# Widget Pro\n\nThe Widget Pro battery lasts ten hours.\n\n## Shipping\n\nOrders ship from Lisbon.\n"
+    text = (
+        "# Widget Pro\n\nThe Widget Pro battery lasts ten hours.\n\n## Shipping\n\nOrders ship from Lisbon.\n"
+    )
     document = services.document_upload(organization=org, file=upload("widget.md", text), category="product")
     assert document.status == "processing"
 
@@ -27,7 +29,9 @@ def test_upload_is_ingested_by_a_real_worker_and_retrieved(org, real_worker, set
 
     processed = wait_until(finished, timeout=180, message="the worker to ingest the document")
     assert processed.status == "processed", processed.error
-    assert vectorstore.count(org, where=vectorstore.document_where(org.pk, document.pk)) == processed.chunk_count
+    assert (
+        vectorstore.count(org, where=vectorstore.document_where(org.pk, document.pk)) == processed.chunk_count
+    )
 
     assert keyword.backend() == "postgres"
     results = retrieval.retrieve(organization=org, query="How long does the battery last?", k=2)
