@@ -8,7 +8,15 @@ from chatbots.services import sessions as session_services
 
 @admin.register(Chatbot)
 class ChatbotAdmin(admin.ModelAdmin):
-    list_display = ("name", "organization", "model", "derived_model_name", "is_active", "handoff_enabled", "updated_at")
+    list_display = (
+        "name",
+        "organization",
+        "model",
+        "derived_model_name",
+        "is_active",
+        "handoff_enabled",
+        "updated_at",
+    )
     list_filter = ("is_active", "handoff_enabled")
     search_fields = ("name", "organization__name", "model")
     raw_id_fields = ("organization", "handoff_team", "created_by", "product_documents", "verified_items")
@@ -41,7 +49,15 @@ def escalate_sessions(modeladmin, request, queryset):
 
 @admin.register(ChatSession)
 class ChatSessionAdmin(admin.ModelAdmin):
-    list_display = ("session_id", "organization", "chatbot", "username", "status", "message_count", "updated_at")
+    list_display = (
+        "session_id",
+        "organization",
+        "chatbot",
+        "username",
+        "status",
+        "message_count",
+        "updated_at",
+    )
     list_filter = ("status",)
     search_fields = ("session_id", "username", "title", "chatbot__name")
     raw_id_fields = ("organization", "chatbot", "created_by", "escalation_operation")
@@ -52,7 +68,16 @@ class ChatSessionAdmin(admin.ModelAdmin):
 
 @admin.register(ChatMessage)
 class ChatMessageAdmin(admin.ModelAdmin):
-    list_display = ("session", "index", "role", "mode", "confidence", "rating", "verification_indicator", "created_at")
+    list_display = (
+        "session",
+        "index",
+        "role",
+        "mode",
+        "confidence",
+        "rating",
+        "verification_indicator",
+        "created_at",
+    )
     list_filter = ("role", "mode", "rating", "verification_indicator", "read_indicator")
     search_fields = ("content", "question", "session__session_id")
     raw_id_fields = ("organization", "session", "verified_item", "reviewed_by")
@@ -61,12 +86,28 @@ class ChatMessageAdmin(admin.ModelAdmin):
 
 @admin.register(Training)
 class TrainingAdmin(admin.ModelAdmin):
-    list_display = ("training_id", "organization", "chatbot", "training_type", "status", "documents_processed",
-                    "total_documents", "created_at")
+    list_display = (
+        "training_id",
+        "organization",
+        "chatbot",
+        "training_type",
+        "status",
+        "documents_processed",
+        "total_documents",
+        "created_at",
+    )
     list_filter = ("training_type", "status")
     search_fields = ("training_id", "chatbot__name")
     raw_id_fields = ("organization", "chatbot", "operation", "created_by")
-    readonly_fields = ("training_id", "result", "error", "created_at", "started_at", "finished_at", "updated_at")
+    readonly_fields = (
+        "training_id",
+        "result",
+        "error",
+        "created_at",
+        "started_at",
+        "finished_at",
+        "updated_at",
+    )
 
 
 @admin.register(AIPrompt)

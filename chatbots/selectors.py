@@ -51,7 +51,11 @@ def chatbot_get(*, organization: Organization, chatbot_id) -> Chatbot | None:
     pk = parse_chatbot_id(chatbot_id)
     if pk is None:
         return None
-    return Chatbot.objects.select_related("organization", "handoff_team").filter(organization=organization, pk=pk).first()
+    return (
+        Chatbot.objects.select_related("organization", "handoff_team")
+        .filter(organization=organization, pk=pk)
+        .first()
+    )
 
 
 def chat_session_list(
@@ -187,4 +191,8 @@ def conversation_get(*, organization: Organization, conversation_uuid):
     value = parse_uuid(conversation_uuid)
     if value is None:
         return None
-    return Conversation.objects.select_related("organization").filter(organization=organization, uuid=value).first()
+    return (
+        Conversation.objects.select_related("organization")
+        .filter(organization=organization, uuid=value)
+        .first()
+    )

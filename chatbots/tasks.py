@@ -27,6 +27,8 @@ def chat_session_escalate(operation_id: str) -> None:
     """Hand a chat session over to a person (creates the conversation). Safe to run twice."""
     from chatbots.services.escalation import chat_escalation_run
 
-    operation = Operation.objects.select_related("organization", "created_by__user").filter(pk=operation_id).first()
+    operation = (
+        Operation.objects.select_related("organization", "created_by__user").filter(pk=operation_id).first()
+    )
     if operation is not None and not operation.is_finished:
         chat_escalation_run(operation=operation)

@@ -107,7 +107,9 @@ class SuggestCategoryView(TenantMixin, APIView):
         data.is_valid(raise_exception=True)
         values = data.validated_data
         result = assist_services.suggest_category(
-            organization=self.organization, text=values["text"], type=values.get("type") or values.get("srType")
+            organization=self.organization,
+            text=values["text"],
+            type=values.get("type") or values.get("srType"),
         )
         return Response(result)
 

@@ -35,7 +35,7 @@ from helpdesk.models import Role
 EVENT_STREAM = OpenApiResponse(
     response=OpenApiTypes.STR,
     description=(
-        "`text/event-stream`: `event: token` with `data: {\"token\": \"…\"}` as the model produces text, "
+        '`text/event-stream`: `event: token` with `data: {"token": "…"}` as the model produces text, '
         "then one `event: done` with `data: {response, session_id, confidence, sources, index, mode, "
         "handoff_offered, replaced}`. `response` is what was stored: if the finished answer was not grounded "
         "enough it is the fallback message and `replaced` is true."
@@ -101,11 +101,18 @@ class ChatMessageView(SessionAccessMixin, APIView):
             chatbot = session.chatbot
         if values["stream"] and (values["defer"] or _wants_json_only(request)):
             session, question, answer_index = answering.chat_question_record(
-                chatbot=chatbot, message=values["message"], session=session, membership=self.membership,
+                chatbot=chatbot,
+                message=values["message"],
+                session=session,
+                membership=self.membership,
                 context=values.get("context"),
             )
-            body = {"status": "stream", "sid": session.session_id, "session_id": session.session_id,
-                    "index": answer_index}
+            body = {
+                "status": "stream",
+                "sid": session.session_id,
+                "session_id": session.session_id,
+                "index": answer_index,
+            }
             return Response(body, status=status.HTTP_202_ACCEPTED)
         result = answering.chat_answer(
             chatbot=chatbot,
@@ -163,7 +170,9 @@ class ChatSessionViewSet(SessionAccessMixin, mixins.ListModelMixin, Organization
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("username", str, description="Admins: only this member's (or visitor's) sessions."),
+            OpenApiParameter(
+                "username", str, description="Admins: only this member's (or visitor's) sessions."
+            ),
             OpenApiParameter("chatbot_id", str),
             OpenApiParameter("status", str, enum=SessionStatus.values),
         ],
@@ -187,7 +196,9 @@ class ChatSessionViewSet(SessionAccessMixin, mixins.ListModelMixin, Organization
     def escalate(self, request, session_id=None):
         """Hand the chat to a person (SysAid's ``PUT /api/sr/:chatuid``): a long operation creates a
         conversation with the transcript and an AI summary, assigned by the bot's hand-off team."""
-        operation = session_services.chat_escalate(session=self.session_or_404(session_id), membership=self.membership)
+        operation = session_services.chat_escalate(
+            session=self.session_or_404(session_id), membership=self.membership
+        )
         body = {"status": "in-progress", "operation_id": operation.pk, "longOperationId": operation.pk}
         return Response(body, status=status.HTTP_202_ACCEPTED)
 
@@ -212,5 +223,7 @@ class ChatResolveView(SessionAccessMixin, APIView):
     def post(self, request):
         data = SessionRefSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        session = session_services.chat_resolve(session=self.session_or_404(data.validated_data["session_id"]))
+        session = session_services.chat_resolve(
+            session=self.session_or_404(data.validated_data["session_id"])
+        )
         return Response({"status": "ok", "session_id": session.session_id, "session_status": session.status})

@@ -69,14 +69,18 @@ class MonitorUpdateView(TenantMixin, APIView):
         ),
     )
     def put(self, request, session_id, index):
-        message = selectors.monitor_record_get(organization=self.organization, session_id=session_id, index=int(index))
+        message = selectors.monitor_record_get(
+            organization=self.organization, session_id=session_id, index=int(index)
+        )
         if message is None:
             raise Http404
         data = MonitorUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         if message.role != "assistant":
             raise Http404
-        message = monitor_services.monitor_update(message=message, membership=self.membership, **data.validated_data)
+        message = monitor_services.monitor_update(
+            message=message, membership=self.membership, **data.validated_data
+        )
         return Response({"status": "ok", "record": MonitorRecordSerializer(message).data})
 
     patch = put

@@ -58,9 +58,11 @@ class ChatbotWriteSerializer(serializers.Serializer):
     system_prompt = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
     greeting_message = serializers.CharField(required=False, allow_blank=True)
     product_documents = serializers.ListField(
-        child=serializers.CharField(), required=False, help_text="Document ids (`12` or `\"doc_12\"`)."
+        child=serializers.CharField(), required=False, help_text='Document ids (`12` or `"doc_12"`).'
     )
-    knowledge_categories = serializers.ListField(child=serializers.CharField(allow_blank=True), required=False)
+    knowledge_categories = serializers.ListField(
+        child=serializers.CharField(allow_blank=True), required=False
+    )
     confidence_threshold = serializers.FloatField(required=False)
     handoff_enabled = serializers.BooleanField(required=False)
     handoff_team = serializers.IntegerField(required=False, allow_null=True)
@@ -81,13 +83,15 @@ class ChatMessageRequestSerializer(serializers.Serializer):
     text = serializers.CharField(required=False, allow_blank=True, help_text="SysAid's name for `message`.")
     chatbot_id = serializers.CharField(required=False, help_text="Optional when `session_id` is given.")
     session_id = serializers.CharField(required=False, allow_blank=True, allow_null=True)
-    chatuid = serializers.CharField(required=False, allow_blank=True, help_text="SysAid's name for `session_id`.")
-    context = serializers.DictField(required=False, help_text="E.g. {\"ticket_id\": …}, kept on the session.")
+    chatuid = serializers.CharField(
+        required=False, allow_blank=True, help_text="SysAid's name for `session_id`."
+    )
+    context = serializers.DictField(required=False, help_text='E.g. {"ticket_id": …}, kept on the session.')
     stream = serializers.BooleanField(required=False, default=False)
     defer = serializers.BooleanField(
         required=False,
         default=False,
-        help_text="With `stream`: store the question and answer 202 {status: \"stream\", sid}; the answer "
+        help_text='With `stream`: store the question and answer 202 {status: "stream", sid}; the answer '
         "is then streamed by `GET chat/stream/{sid}` (SysAid's flow).",
     )
 
@@ -105,7 +109,9 @@ class ChatMessageRequestSerializer(serializers.Serializer):
         attrs["message"] = attrs.get("message") or attrs.pop("text", "") or ""
         attrs["session_id"] = attrs.get("session_id") or attrs.pop("chatuid", "") or ""
         if not attrs.get("chatbot_id") and not attrs["session_id"]:
-            raise serializers.ValidationError({"chatbot_id": ["Give chatbot_id (or the session_id of a chat)."]})
+            raise serializers.ValidationError(
+                {"chatbot_id": ["Give chatbot_id (or the session_id of a chat)."]}
+            )
         return attrs
 
 
@@ -220,7 +226,9 @@ class ChatSessionDetailSerializer(ChatSessionSerializer):
 
 class SessionRefSerializer(serializers.Serializer):
     session_id = serializers.CharField(required=False, allow_blank=True)
-    chatuid = serializers.CharField(required=False, allow_blank=True, help_text="SysAid's name for session_id.")
+    chatuid = serializers.CharField(
+        required=False, allow_blank=True, help_text="SysAid's name for session_id."
+    )
 
     def validate(self, attrs):
         attrs["session_id"] = attrs.get("session_id") or attrs.get("chatuid") or ""
@@ -261,7 +269,9 @@ class TrainRequestSerializer(serializers.Serializer):
     document_ids = serializers.ListField(child=serializers.CharField(), required=False, default=list)
     model = serializers.CharField(required=False, allow_blank=True)
     ollama_endpoint = serializers.CharField(required=False, allow_blank=True)
-    training_type = serializers.ChoiceField(choices=TrainingType.values, required=False, default=TrainingType.RAG)
+    training_type = serializers.ChoiceField(
+        choices=TrainingType.values, required=False, default=TrainingType.RAG
+    )
     chunk_size = serializers.IntegerField(required=False, allow_null=True)
     overlap = serializers.IntegerField(required=False, allow_null=True)
 
@@ -308,7 +318,8 @@ class MonitorQuerySerializer(serializers.Serializer):
     limit = serializers.IntegerField(required=False, default=100, min_value=1, max_value=1000)
     offset = serializers.IntegerField(required=False, default=0, min_value=0)
     order = serializers.JSONField(
-        required=False, help_text='[["createdAt", "DESC"]] (SysAid) or "-created_at"; also rating, confidence…'
+        required=False,
+        help_text='[["createdAt", "DESC"]] (SysAid) or "-created_at"; also rating, confidence…',
     )
     text = serializers.CharField(required=False, allow_blank=True, max_length=500)
     verification_indicator = serializers.IntegerField(required=False, allow_null=True, min_value=0)
@@ -378,7 +389,10 @@ class MonitorUpdateSerializer(serializers.Serializer):
     verificationIndicator = serializers.IntegerField(required=False, min_value=0, max_value=100)  # noqa: N815
 
     def validate(self, attrs):
-        for snake, camel in (("read_indicator", "readIndicator"), ("verification_indicator", "verificationIndicator")):
+        for snake, camel in (
+            ("read_indicator", "readIndicator"),
+            ("verification_indicator", "verificationIndicator"),
+        ):
             value = attrs.pop(camel, None)
             if snake not in attrs and value is not None:
                 attrs[snake] = value
@@ -398,7 +412,11 @@ class AIPromptSerializer(serializers.ModelSerializer):
         model = AIPrompt
         fields = ["id", "key", "title", "content", "is_builtin", "created_at", "updated_at"]
         read_only_fields = ["id", "is_builtin", "created_at", "updated_at"]
-        extra_kwargs = {"key": {"required": False}, "title": {"required": False}, "content": {"required": False}}
+        extra_kwargs = {
+            "key": {"required": False},
+            "title": {"required": False},
+            "content": {"required": False},
+        }
         validators: list = []  # the service checks uniqueness (409)
 
 

@@ -23,7 +23,9 @@ class TrainingViewSet(mixins.ListModelMixin, OrganizationScopedViewSet):
     filter_backends: list = []
 
     def scoped_queryset(self, organization):
-        return selectors.training_list(organization=organization, chatbot_id=self.request.query_params.get("chatbot_id"))
+        return selectors.training_list(
+            organization=organization, chatbot_id=self.request.query_params.get("chatbot_id")
+        )
 
     @extend_schema(parameters=[OpenApiParameter("chatbot_id", str)])
     def list(self, request, *args, **kwargs):

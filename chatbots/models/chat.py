@@ -97,7 +97,9 @@ class ChatMessage(models.Model):
         ordering = ["session_id", "index"]
         constraints = [
             models.UniqueConstraint(fields=["session", "index"], name="chatmessage_unique_index"),
-            models.CheckConstraint(condition=models.Q(rating__in=[-1, 0, 1]), name="chatmessage_rating_range"),
+            models.CheckConstraint(
+                condition=models.Q(rating__in=[-1, 0, 1]), name="chatmessage_rating_range"
+            ),
         ]
         indexes = [
             models.Index(fields=["organization", "role", "-created_at"], name="chatmsg_org_role_created"),

@@ -7,7 +7,9 @@ class Chatbot(models.Model):
     """A support bot: which Ollama model answers, how, and from which of the organization's
     documents and knowledge-base items (and nothing else)."""
 
-    organization = models.ForeignKey("helpdesk.Organization", on_delete=models.CASCADE, related_name="chatbots")
+    organization = models.ForeignKey(
+        "helpdesk.Organization", on_delete=models.CASCADE, related_name="chatbots"
+    )
     name = models.CharField(max_length=200, help_text="Also accepted as Nova Chat's bot_name.")
     model = models.CharField(max_length=200, help_text="The Ollama model that answers.")
     ollama_endpoint = models.CharField(

@@ -55,7 +55,9 @@ class ChatAnswerStream:
             return
         llm_started = time.perf_counter()
         try:
-            tokens = ollama.chat(plan.messages, model=plan.model, host=plan.host, options=plan.options, stream=True)
+            tokens = ollama.chat(
+                plan.messages, model=plan.model, host=plan.host, options=plan.options, stream=True
+            )
         except ollama.OllamaError as exc:
             yield from self._whole(finish_retrieval_only(plan, error=exc))
             return
@@ -64,7 +66,9 @@ class ChatAnswerStream:
         try:
             for token in tokens:
                 if not produced:
-                    plan.details["timings_ms"]["first_token"] = round((time.perf_counter() - plan.started) * 1000, 2)
+                    plan.details["timings_ms"]["first_token"] = round(
+                        (time.perf_counter() - plan.started) * 1000, 2
+                    )
                 produced.append(token)
                 yield ("token", {"token": token})
             outcome = "complete"

@@ -115,7 +115,12 @@ def clean_question(text) -> str:
 
 @transaction.atomic
 def chat_question_record(
-    *, chatbot, message: str, session: ChatSession | None = None, membership=None, username: str = "",
+    *,
+    chatbot,
+    message: str,
+    session: ChatSession | None = None,
+    membership=None,
+    username: str = "",
     context: dict | None = None,
 ) -> tuple[ChatSession, ChatMessage, int]:
     """Store a question (opening a session when none is given) and reserve its answer's position.
@@ -182,7 +187,9 @@ def _chunk_relevance(chunk) -> float:
     return float(chunk.vector_score if chunk.vector_score is not None else chunk.score)
 
 
-def plan_answer(*, session: ChatSession, question: ChatMessage, answer_index: int, started: float) -> AnswerPlan:
+def plan_answer(
+    *, session: ChatSession, question: ChatMessage, answer_index: int, started: float
+) -> AnswerPlan:
     chatbot, organization = session.chatbot, session.chatbot.organization
     ollama_error = ""
     try:
@@ -194,7 +201,9 @@ def plan_answer(*, session: ChatSession, question: ChatMessage, answer_index: in
     if ollama_error:
         rewrite = Rewrite(query=question.content, method="none")
     else:
-        rewrite = rewrite_query(chatbot=chatbot, host=host, question=question.content, previous_questions=previous)
+        rewrite = rewrite_query(
+            chatbot=chatbot, host=host, question=question.content, previous_questions=previous
+        )
         if rewrite.ollama_error is not None:
             ollama_error = str(getattr(rewrite.ollama_error, "message", rewrite.ollama_error))
     plan = AnswerPlan(
@@ -217,7 +226,11 @@ def plan_answer(*, session: ChatSession, question: ChatMessage, answer_index: in
     retrieval_ms = round((time.perf_counter() - retrieval_started) * 1000, 2)
     plan.prompt_sources = [
         PromptSource(
-            number=n, text=chunk.text, title=chunk.title, section=chunk.section or "", page=chunk.page,
+            number=n,
+            text=chunk.text,
+            title=chunk.title,
+            section=chunk.section or "",
+            page=chunk.page,
             kind=chunk.source_type,
         )
         for n, chunk in enumerate(plan.chunks, start=1)
@@ -306,8 +319,16 @@ def _elapsed_ms(plan: AnswerPlan) -> int:
     return int((time.perf_counter() - plan.started) * 1000)
 
 
-def _save(plan: AnswerPlan, *, content: str, mode: str, confidence: float, sources: list, handoff: bool,
-          interrupted: bool = False) -> ChatMessage:
+def _save(
+    plan: AnswerPlan,
+    *,
+    content: str,
+    mode: str,
+    confidence: float,
+    sources: list,
+    handoff: bool,
+    interrupted: bool = False,
+) -> ChatMessage:
     now = timezone.now()
     message, _ = ChatMessage.objects.update_or_create(
         session=plan.session,
@@ -350,8 +371,10 @@ def finish_retrieval_only(plan: AnswerPlan, *, error: Exception | str | None = N
         plan.details["ollama_error"] = str(getattr(error, "message", error))[:500]
     chunks = plan.chunks[:RETRIEVAL_ONLY_PASSAGES]
     sources = [source_payload(n, chunk) for n, chunk in enumerate(chunks, start=1)]
-    passages = [f"[{s['index']}] {s['title']}: {s['snippet']}" if s["title"] else f"[{s['index']}] {s['snippet']}"
-                for s in sources]
+    passages = [
+        f"[{s['index']}] {s['title']}: {s['snippet']}" if s["title"] else f"[{s['index']}] {s['snippet']}"
+        for s in sources
+    ]
     content = "\n\n".join([RETRIEVAL_ONLY_NOTICE, *passages])
     message = _save(
         plan,
@@ -388,8 +411,9 @@ def leaks_instructions(answer: str, plan: AnswerPlan) -> bool:
     return bool(leaked - sources)
 
 
-def finish_llm(plan: AnswerPlan, text: str, *, interrupted: bool = False, final: bool = True,
-               stats: dict | None = None) -> ChatAnswer:
+def finish_llm(
+    plan: AnswerPlan, text: str, *, interrupted: bool = False, final: bool = True, stats: dict | None = None
+) -> ChatAnswer:
     """Judge the model's answer and store it. ``final=False`` (the client went away mid-stream)
     stores what was produced as it is."""
     chatbot = plan.chatbot
@@ -456,7 +480,11 @@ def chat_answer(
 
     started = time.perf_counter()
     session, question, answer_index = chat_question_record(
-        chatbot=chatbot, message=message, session=session, membership=membership, username=username,
+        chatbot=chatbot,
+        message=message,
+        session=session,
+        membership=membership,
+        username=username,
         context=context,
     )
     plan = plan_answer(session=session, question=question, answer_index=answer_index, started=started)

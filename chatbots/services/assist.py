@@ -30,7 +30,10 @@ BUILTIN_PROMPTS = {
         "and the language.",
     ),
     "shorten": ("Shorten", "Make this text shorter. Keep every fact; drop filler and repetition."),
-    "fix_grammar": ("Fix grammar", "Fix spelling, grammar and punctuation of this text. Change nothing else."),
+    "fix_grammar": (
+        "Fix grammar",
+        "Fix spelling, grammar and punctuation of this text. Change nothing else.",
+    ),
     "summarize": ("Summarize", "Summarize this text in two or three sentences."),
 }
 SENTIMENTS = ("positive", "neutral", "negative")
@@ -82,6 +85,7 @@ def _prompt_fields(fields: dict, *, creating: bool) -> dict:
 
 
 def ai_prompt_create(*, organization, **fields) -> AIPrompt:
+    ai_prompts_ensure(organization)  # a custom prompt never takes a built-in's key
     cleaned = _prompt_fields(fields, creating=True)
     if AIPrompt.objects.filter(organization=organization, key=cleaned["key"]).exists():
         raise AssistError("A prompt with this key exists already.", field="key", code="conflict")
@@ -158,10 +162,16 @@ def conversation_text(conversation) -> str:
     from conversations.models import Message, MessageType
 
     lines = []
-    for message in Message.objects.filter(conversation=conversation).exclude(type=MessageType.ACTIVITY).order_by(
-        "created_at", "id"
+    for message in (
+        Message.objects.filter(conversation=conversation)
+        .exclude(type=MessageType.ACTIVITY)
+        .order_by("created_at", "id")
     ):
-        who = "Customer" if message.type == MessageType.INCOMING else ("Internal note" if message.private else "Agent")
+        who = (
+            "Customer"
+            if message.type == MessageType.INCOMING
+            else ("Internal note" if message.private else "Agent")
+        )
         if message.text_content.strip():
             lines.append(f"{who}: {message.text_content.strip()}")
     text = "\n".join(lines)
@@ -219,7 +229,9 @@ def conversation_summarize(*, conversation) -> dict:
     }
 
 
-def ai_feedback_create(*, organization, conversation, summary: str, feedback: str, membership=None) -> AIFeedback:
+def ai_feedback_create(
+    *, organization, conversation, summary: str, feedback: str, membership=None
+) -> AIFeedback:
     feedback = _content(feedback, field="feedback", limit=5000)
     return AIFeedback.objects.create(
         organization=organization,
@@ -243,9 +255,8 @@ def _last_customer_text(conversation) -> str:
 
 def conversation_suggest_reply(*, conversation) -> dict:
     """A reply draft from the whole knowledge base: {reply, sources, mode, confidence}."""
-    from knowledge import retrieval
-
     from chatbots.services.answering import source_payload
+    from knowledge import retrieval
 
     question = _last_customer_text(conversation) or conversation.subject
     if not question.strip():
@@ -283,14 +294,24 @@ def conversation_suggest_reply(*, conversation) -> dict:
             options={"temperature": 0.3},
         )
     except ollama.OllamaUnavailable:
-        return {"reply": "", "sources": sources[:3], "mode": "retrieval_only", "confidence": sources[0]["score"]}
+        return {
+            "reply": "",
+            "sources": sources[:3],
+            "mode": "retrieval_only",
+            "confidence": sources[0]["score"],
+        }
     reply = (answer.get("content") or "").strip()
     if not reply or says_unknown(reply):
         return {"reply": "", "sources": sources, "mode": "no_answer", "confidence": 0.0}
     cited = {int(n) for n in re.findall(r"\[(\d{1,2})\]", reply)}
     for source in sources:
         source["cited"] = source["index"] in cited
-    return {"reply": strip_citations(reply), "sources": sources, "mode": "llm", "confidence": sources[0]["score"]}
+    return {
+        "reply": strip_citations(reply),
+        "sources": sources,
+        "mode": "llm",
+        "confidence": sources[0]["score"],
+    }
 
 
 # --- categories -----------------------------------------------------------------------------------

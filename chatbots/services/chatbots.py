@@ -111,7 +111,9 @@ def _clean(organization: Organization, changes: dict, *, instance: Chatbot | Non
     if "temperature" in cleaned:
         cleaned["temperature"] = _number(cleaned["temperature"], field="temperature", low=0, high=2)
     if "max_tokens" in cleaned:
-        cleaned["max_tokens"] = _number(cleaned["max_tokens"], field="max_tokens", low=1, high=32768, integer=True)
+        cleaned["max_tokens"] = _number(
+            cleaned["max_tokens"], field="max_tokens", low=1, high=32768, integer=True
+        )
     if "confidence_threshold" in cleaned:
         cleaned["confidence_threshold"] = _number(
             cleaned["confidence_threshold"], field="confidence_threshold", low=0, high=1

@@ -42,7 +42,10 @@ def _messages(session: ChatSession) -> list[ChatMessage]:
 
 def transcript(session: ChatSession, messages: list[ChatMessage]) -> str:
     bot = session.chatbot.name
-    lines = [f"Chat with {bot} (session {session.session_id}), started {session.created_at:%Y-%m-%d %H:%M} UTC", ""]
+    lines = [
+        f"Chat with {bot} (session {session.session_id}), started {session.created_at:%Y-%m-%d %H:%M} UTC",
+        "",
+    ]
     for message in messages:
         if message.role == MessageRole.USER:
             lines.append(f"Customer: {message.content}")
@@ -124,7 +127,9 @@ def _inbox(organization):
     from conversations.services.inboxes import inbox_create
 
     inbox = (
-        Inbox.objects.filter(organization=organization, channel=Channel.WEB, enabled=True).order_by("id").first()
+        Inbox.objects.filter(organization=organization, channel=Channel.WEB, enabled=True)
+        .order_by("id")
+        .first()
     )
     return inbox or inbox_create(organization=organization, name="Chatbot hand-off", channel=Channel.WEB)
 
@@ -148,7 +153,9 @@ def _escalate(operation: Operation) -> None:
     from conversations.services.conversations import conversation_create
 
     session = (
-        ChatSession.objects.select_related("chatbot__organization", "chatbot__handoff_team", "created_by__user")
+        ChatSession.objects.select_related(
+            "chatbot__organization", "chatbot__handoff_team", "created_by__user"
+        )
         .filter(organization=operation.organization, session_id=operation.params.get("session_id"))
         .first()
     )
@@ -176,7 +183,9 @@ def _escalate(operation: Operation) -> None:
         if locked.status == SessionStatus.ESCALATED and locked.escalated_conversation_uuid:
             conversation_uuid = str(locked.escalated_conversation_uuid)
             operation_services.operation_succeed(
-                operation=operation, result={"conversation_uuid": conversation_uuid}, message="Escalated already"
+                operation=operation,
+                result={"conversation_uuid": conversation_uuid},
+                message="Escalated already",
             )
             return
         first_question = next((m.content for m in messages if m.role == MessageRole.USER), "")

@@ -28,7 +28,11 @@ def _indicator(value, field: str) -> int:
         number = int(value)
     except (TypeError, ValueError):
         raise MonitorError(f"{field} must be a whole number (0 or more).", field=field)
-    if isinstance(value, bool) or not 0 <= number <= MAX_INDICATOR or (isinstance(value, float) and value != number):
+    if (
+        isinstance(value, bool)
+        or not 0 <= number <= MAX_INDICATOR
+        or (isinstance(value, float) and value != number)
+    ):
         raise MonitorError(f"{field} must be a whole number between 0 and {MAX_INDICATOR}.", field=field)
     return number
 

@@ -31,7 +31,9 @@ _SOURCE_LABEL = re.compile(r"^(\s*)(source\s+\d+)\s*[:.)\]]", re.IGNORECASE | re
 _QUESTION_LABEL = re.compile(
     r"^(\s*)(follow-?up question|follow-?up|user question|question|answer)\s*:", re.IGNORECASE | re.MULTILINE
 )
-_ROLE_LABEL = re.compile(r"^(\s*)(system|assistant|user|developer|human|ai)\s*:", re.IGNORECASE | re.MULTILINE)
+_ROLE_LABEL = re.compile(
+    r"^(\s*)(system|assistant|user|developer|human|ai)\s*:", re.IGNORECASE | re.MULTILINE
+)
 _SYMBOL_LINE = re.compile(r"^\s*[^\w\s]+\s*$", re.MULTILINE)
 _HEADING_MARK = re.compile(r"^(\s*)#{3,}", re.MULTILINE)
 _INSTRUCTION_LIKE = re.compile(
@@ -105,7 +107,9 @@ class PromptSource:
         return where
 
 
-def system_message(*, assistant_name: str, organization_name: str, organization_message: str, bot_prompt: str) -> str:
+def system_message(
+    *, assistant_name: str, organization_name: str, organization_message: str, bot_prompt: str
+) -> str:
     parts = [f"You are {assistant_name}, the support assistant of {organization_name}."]
     if organization_message.strip():
         parts.append(organization_message.strip())

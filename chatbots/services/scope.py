@@ -30,7 +30,7 @@ _ANAPHORA = frozenset(
 )
 _REWRITE_PREFIX = re.compile(r"^\s*(?:standalone\s+question|rewritten\s+question|question)\s*:\s*", re.I)
 MAX_QUERY_CHARS = 500
-SHORT_FOLLOW_UP_WORDS = 6
+SHORT_FOLLOW_UP_WORDS = 3
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,11 @@ def bot_sources(*, chatbot: Chatbot, query: str, k: int | None = None, scope: Bo
     )
     allowed = [chunk for chunk in chunks if scope.allows(chunk)]
     if len(allowed) != len(chunks):  # the retrieval's own filter should already have done this
-        logger.error("retrieval returned %d passages outside chatbot %s's scope", len(chunks) - len(allowed), chatbot.pk)
+        logger.error(
+            "retrieval returned %d passages outside chatbot %s's scope",
+            len(chunks) - len(allowed),
+            chatbot.pk,
+        )
     return allowed
 
 
@@ -113,7 +117,7 @@ class Rewrite:
 
 def _clean_rewrite(text: str) -> str:
     line = next((ln.strip() for ln in (text or "").splitlines() if ln.strip()), "")
-    line = _REWRITE_PREFIX.sub("", line).strip().strip('"“”\'').strip()
+    line = _REWRITE_PREFIX.sub("", line).strip().strip("\"“”'").strip()
     return line
 
 

@@ -79,11 +79,12 @@ def chat_escalate(*, session: ChatSession, membership=None) -> Operation:
     """Queue the hand-off of ``session`` to a person: a job (``Operation`` of kind
     ``chat.escalate``) creates a conversation with the transcript and an AI summary. Asking again
     while the job runs returns the same operation; an escalated session cannot be escalated twice."""
-    session = ChatSession.objects.select_for_update().select_related("escalation_operation").get(pk=session.pk)
+    session = (
+        ChatSession.objects.select_for_update().select_related("escalation_operation").get(pk=session.pk)
+    )
     if session.status == SessionStatus.ESCALATED:
         raise SessionError(
-            "This chat was escalated already; its conversation is "
-            f"{session.escalated_conversation_uuid}.",
+            f"This chat was escalated already; its conversation is {session.escalated_conversation_uuid}.",
             code="conflict",
             extra={"conversation_uuid": str(session.escalated_conversation_uuid)},
         )

@@ -55,7 +55,9 @@ def _chunking(chunk_size, overlap) -> tuple[int | None, int | None]:
 
     size = None if chunk_size in (None, "") else whole(chunk_size, "chunk_size")
     if size is not None and not MIN_CHUNK <= size <= MAX_CHUNK:
-        raise TrainingError(f"chunk_size must be between {MIN_CHUNK} and {MAX_CHUNK} characters.", field="chunk_size")
+        raise TrainingError(
+            f"chunk_size must be between {MIN_CHUNK} and {MAX_CHUNK} characters.", field="chunk_size"
+        )
     lap = None if overlap in (None, "") else whole(overlap, "overlap")
     if lap is not None:
         limit = (size or settings.KNOWLEDGE_CHUNK_SIZE) // 2
@@ -209,7 +211,8 @@ def _run_rag(training: Training) -> Training:
     from knowledge.services.ingestion import document_ingest
 
     documents = {
-        d.pk: d for d in Document.objects.filter(organization=training.organization, pk__in=training.document_ids)
+        d.pk: d
+        for d in Document.objects.filter(organization=training.organization, pk__in=training.document_ids)
     }
     started, done, failures, chunks = time.perf_counter(), 0, {}, 0
     _set(training, documents_processed=0, total_documents=len(training.document_ids))
@@ -228,16 +231,23 @@ def _run_rag(training: Training) -> Training:
                 failures[str(document_id)] = document.error or "Ingestion failed."
         done += 1
         pace = (time.perf_counter() - started) / done
-        _set(training, documents_processed=done, estimated_completion=_estimate(pace * (len(training.document_ids) - done)))
+        _set(
+            training,
+            documents_processed=done,
+            estimated_completion=_estimate(pace * (len(training.document_ids) - done)),
+        )
         if training.operation is not None:
             operation_services.operation_progress(
-                operation=training.operation, done=done, message=f"{done}/{len(training.document_ids)} documents"
+                operation=training.operation,
+                done=done,
+                message=f"{done}/{len(training.document_ids)} documents",
             )
     result = {"chunks": chunks, "failed_documents": failures, "attached_documents": done - len(failures)}
     error = ""
     if failures:
-        error = f"{len(failures)} of {len(training.document_ids)} documents could not be indexed: " + "; ".join(
-            f"{doc}: {reason}" for doc, reason in failures.items()
+        error = (
+            f"{len(failures)} of {len(training.document_ids)} documents could not be indexed: "
+            + "; ".join(f"{doc}: {reason}" for doc, reason in failures.items())
         )
     return _finish(training, error=error[:2000], result=result)
 
@@ -255,12 +265,16 @@ def _run_modelfile(training: Training) -> Training:
     parameters = {"temperature": chatbot.temperature, "num_predict": chatbot.max_tokens}
     try:
         host = ollama.resolve_endpoint(organization, chatbot.ollama_endpoint or None)
-        ollama.create(name, from_model=training.model or chatbot.model, system=system, parameters=parameters, host=host)
+        ollama.create(
+            name, from_model=training.model or chatbot.model, system=system, parameters=parameters, host=host
+        )
     except DomainError as exc:
         return _finish(training, error=exc.message)
     Chatbot.objects.filter(pk=chatbot.pk).update(derived_model_name=name, derived_model_at=timezone.now())
     _set(training, documents_processed=training.total_documents)
-    return _finish(training, result={"derived_model_name": name, "base_model": training.model or chatbot.model})
+    return _finish(
+        training, result={"derived_model_name": name, "base_model": training.model or chatbot.model}
+    )
 
 
 def training_run(*, training: Training) -> Training:

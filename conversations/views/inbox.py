@@ -234,6 +234,7 @@ def view_create(request, tenant):
         agents=active_agents(tenant),
         inboxes=list(catalog.inbox_list(organization=organization)),
         tags=list(catalog.tag_list(organization=organization)),
+        default_status="all" if request.POST.get("tab", "").startswith("view-") else "open",
     )
     if form.is_valid():
         visibility = form.cleaned_data["visibility"]

@@ -218,6 +218,9 @@ def crawl_run(*, operation: Operation) -> dict:
         if not crawling.is_html(response):
             note("skipped", final_url, f"not HTML ({response.headers.get('content-type', 'no type')})")
             continue
+        if len(response.content) > settings.MAX_UPLOAD_MB * 1024 * 1024:
+            note("skipped", final_url, f"larger than {settings.MAX_UPLOAD_MB} MB")
+            continue
         result["fetched"] += 1
         page = crawling.extract_page(response.text, final_url)
         if level < max_levels and not page.nofollow:

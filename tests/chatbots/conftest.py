@@ -23,12 +23,9 @@ CHARGING = (
 )
 # Same subject as the bot's documents, so only the scope can keep them out of its prompts.
 OTHER_BOT_TEXT = (
-    "The Gadget Max warranty lasts five years from the date of purchase and covers "
-    "accidental damage."
+    "The Gadget Max warranty lasts five years from the date of purchase and covers accidental damage."
 )
-OTHER_ORG_TEXT = (
-    "The Widget Pro warranty lasts seven years at Globex stores only."
-)
+OTHER_ORG_TEXT = "The Widget Pro warranty lasts seven years at Globex stores only."
 
 
 @pytest.fixture(scope="session")

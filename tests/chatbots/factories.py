@@ -28,7 +28,9 @@ class ChatbotFactory(factory.django.DjangoModelFactory):
             obj.product_documents.set(extracted)
 
 
-def make_document(organization, text: str, *, title: str = "Manual", category: str = "", **fields) -> Document:
+def make_document(
+    organization, text: str, *, title: str = "Manual", category: str = "", **fields
+) -> Document:
     """A processed, embedded text document (ingested synchronously)."""
     document = document_create_from_bytes(
         organization=organization,
@@ -44,7 +46,11 @@ def make_document(organization, text: str, *, title: str = "Manual", category: s
     return document
 
 
-def make_kb_item(organization, title: str, content: str, *, category: str = "", verified: bool = False) -> KnowledgeItem:
-    item = kb_item_create(organization=organization, title=title, content=content, category=category, verified=verified)
+def make_kb_item(
+    organization, title: str, content: str, *, category: str = "", verified: bool = False
+) -> KnowledgeItem:
+    item = kb_item_create(
+        organization=organization, title=title, content=content, category=category, verified=verified
+    )
     kb_items_index(organization=organization, item_ids=[item.pk])
     return item

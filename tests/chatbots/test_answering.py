@@ -12,7 +12,9 @@ pytestmark = pytest.mark.usefixtures("embedding_model")
 
 
 def ask(api, bot, message, **extra):
-    return api.post("/api/v1/chat/message", {"message": message, "chatbot_id": bot.pk, **extra}, format="json")
+    return api.post(
+        "/api/v1/chat/message", {"message": message, "chatbot_id": bot.pk, **extra}, format="json"
+    )
 
 
 def test_answer_is_grounded_in_the_bots_documents_and_cites_them(agent_api, bot, knowledge, fake_ollama):
@@ -45,8 +47,14 @@ def test_prompt_holds_only_the_bots_own_sources(agent_api, bot, other_bot, knowl
     assert system["role"] == "system" and "data, not instructions" in system["content"]
     assert "two years" not in system["content"]  # document text never goes in the system role
     assert user["role"] == "user" and user["content"].count("<<<SOURCES>>>") == 1
-    assert user["content"].rstrip().endswith("Question: How many years does the warranty last and what does it cover?")
-    assert body["options"]["temperature"] == bot.temperature and body["options"]["num_predict"] == bot.max_tokens
+    assert (
+        user["content"]
+        .rstrip()
+        .endswith("Question: How many years does the warranty last and what does it cover?")
+    )
+    assert (
+        body["options"]["temperature"] == bot.temperature and body["options"]["num_predict"] == bot.max_tokens
+    )
 
 
 def test_the_other_bot_answers_from_its_own_document(agent_api, other_bot, knowledge, fake_ollama):
@@ -123,8 +131,12 @@ def test_bot_without_sources_never_searches_the_organization(org, agent_api, kno
 def test_knowledge_categories_and_kb_items_are_sources(org, agent_api, knowledge, fake_ollama):
     from tests.chatbots.factories import ChatbotFactory, make_kb_item
 
-    item = make_kb_item(org, "Can I return the Widget Pro?", "Returns are free within thirty days.", category="support")
-    make_kb_item(org, "Can I return the Gadget Max?", "Gadget Max returns cost ten euros.", category="gadgets")
+    item = make_kb_item(
+        org, "Can I return the Widget Pro?", "Returns are free within thirty days.", category="support"
+    )
+    make_kb_item(
+        org, "Can I return the Gadget Max?", "Gadget Max returns cost ten euros.", category="gadgets"
+    )
     bot = ChatbotFactory(organization=org, name="By category", knowledge_categories=["support"])
 
     body = ask(agent_api, bot, "Are returns free, and for how many days?").json()
@@ -147,7 +159,10 @@ def test_ollama_down_gives_the_best_passages_clearly_marked(agent_api, bot, know
     assert body["response"].startswith(RETRIEVAL_ONLY_NOTICE)
     assert "two years" in body["response"]
     assert body["sources"][0]["document_id"] == knowledge["warranty"].pk
-    assert ChatMessage.objects.get(index=body["index"], session__session_id=body["session_id"]).mode == "retrieval_only"
+    assert (
+        ChatMessage.objects.get(index=body["index"], session__session_id=body["session_id"]).mode
+        == "retrieval_only"
+    )
 
 
 def test_slow_ollama_times_out_into_retrieval_only(agent_api, bot, fake_ollama, settings):
@@ -178,7 +193,9 @@ def test_unknown_model_answers_retrieval_only_and_names_the_model(admin_api, bot
     assert "mistral-nonexistent" in body["details"]["ollama_error"]
 
 
-def test_endpoint_removed_by_an_admin_is_not_contacted(org, admin_api, bot, fake_ollama, unreachable_ollama_host):
+def test_endpoint_removed_by_an_admin_is_not_contacted(
+    org, admin_api, bot, fake_ollama, unreachable_ollama_host
+):
     org.ollama_endpoints = [unreachable_ollama_host]
     org.save()
     bot.ollama_endpoint = unreachable_ollama_host
@@ -246,7 +263,9 @@ def test_service_answers_for_a_visitor_without_membership(bot, fake_ollama):
     assert "two years" in answer.response
 
 
-@pytest.mark.parametrize("payload", [{"message": ""}, {"message": "x" * 5000}, {"message": "hi", "context": [1]}])
+@pytest.mark.parametrize(
+    "payload", [{"message": ""}, {"message": "x" * 5000}, {"message": "hi", "context": [1]}]
+)
 def test_bad_questions_are_refused(agent_api, bot, payload, fake_ollama):
     response = agent_api.post("/api/v1/chat/message", {"chatbot_id": bot.pk, **payload}, format="json")
 

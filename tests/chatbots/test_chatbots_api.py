@@ -41,7 +41,11 @@ def test_admin_creates_a_chatbot_with_novumdesk_fields(org, admin_api, knowledge
 
 
 def test_nova_chat_bot_name_and_defaults(org, admin_api, fake_ollama, settings):
-    payload = {"bot_name": "SupportBot", "greeting_message": "Hi! How can I help?", "system_prompt": "Be friendly."}
+    payload = {
+        "bot_name": "SupportBot",
+        "greeting_message": "Hi! How can I help?",
+        "system_prompt": "Be friendly.",
+    }
 
     body = admin_api.post("/api/v1/chatbots", payload, format="json").json()
 
@@ -87,7 +91,9 @@ def test_another_organizations_documents_and_teams_are_refused(admin_api, other_
 def test_endpoint_allowed_by_the_admin_is_accepted(org, admin_api, unreachable_ollama_host, fake_ollama):
     org.ollama_endpoints = [unreachable_ollama_host]
     org.save()
-    refused = admin_api.post("/api/v1/chatbots", {"name": "Bot", "ollama_endpoint": unreachable_ollama_host}, format="json")
+    refused = admin_api.post(
+        "/api/v1/chatbots", {"name": "Bot", "ollama_endpoint": unreachable_ollama_host}, format="json"
+    )
     assert refused.status_code == 400  # listed, but loopback also needs the outbound allow-list
     org.allowed_outbound_hosts = ["127.0.0.1"]
     org.save()
@@ -125,7 +131,9 @@ def test_update_and_stale_derived_model(org, admin_api, fake_ollama):
     bot = ChatbotFactory(organization=org, derived_model_name="parley-acme-bot-1")
 
     same = admin_api.patch(f"/api/v1/chatbots/{bot.pk}", {"greeting_message": "Hello"}, format="json").json()
-    changed = admin_api.put(f"/api/v1/chatbots/{bot.pk}", {"system_prompt": "New rules."}, format="json").json()
+    changed = admin_api.put(
+        f"/api/v1/chatbots/{bot.pk}", {"system_prompt": "New rules."}, format="json"
+    ).json()
 
     assert same["derived_model_name"] == "parley-acme-bot-1"
     assert changed["derived_model_name"] == "" and changed["answer_model"] == bot.model
@@ -154,7 +162,9 @@ def test_another_organizations_chatbot_is_404(other_org, admin_api, fake_ollama)
     foreign = ChatbotFactory(organization=other_org, name="Theirs")
 
     assert admin_api.get(f"/api/v1/chatbots/{foreign.pk}").status_code == 404
-    assert admin_api.patch(f"/api/v1/chatbots/{foreign.pk}", {"name": "Mine"}, format="json").status_code == 404
+    assert (
+        admin_api.patch(f"/api/v1/chatbots/{foreign.pk}", {"name": "Mine"}, format="json").status_code == 404
+    )
     assert admin_api.delete(f"/api/v1/chatbots/{foreign.pk}").status_code == 404
     foreign.refresh_from_db()
     assert foreign.name == "Theirs"

@@ -30,7 +30,9 @@ def escalated_events():
 
 @pytest.fixture
 def support_team(org, bot):
-    team = TeamFactory(organization=org, name="Support", conversation_assignment_type=AssignmentType.ROUND_ROBIN)
+    team = TeamFactory(
+        organization=org, name="Support", conversation_assignment_type=AssignmentType.ROUND_ROBIN
+    )
     member = MembershipFactory(organization=org, role=Role.AGENT, availability_status=Availability.ONLINE)
     member.teams.add(team)
     bot.handoff_team = team
@@ -64,7 +66,9 @@ def test_escalation_creates_an_assigned_conversation_with_transcript_and_summary
     assert conversation.organization == org and conversation.inbox.channel == "web"
     assert conversation.contact.email == agent.user.email
     assert conversation.assigned_team == team and conversation.assigned_agent == member
-    messages = list(Message.objects.filter(conversation=conversation).exclude(type="activity").order_by("created_at"))
+    messages = list(
+        Message.objects.filter(conversation=conversation).exclude(type="activity").order_by("created_at")
+    )
     transcript, note = messages[0], messages[-1]
     assert transcript.type == "incoming" and QUESTION in transcript.text_content
     assert "two years" in transcript.text_content and "football" in transcript.text_content
@@ -73,8 +77,15 @@ def test_escalation_creates_an_assigned_conversation_with_transcript_and_summary
     session = ChatSession.objects.get(session_id=first["session_id"])
     assert session.status == "escalated" and session.escalated_conversation_uuid == conversation.uuid
     assert escalated_events == [
-        (org.pk, {**operation.result, "session_id": first["session_id"], "chatbot_id": bot.pk,
-                  "operation_id": str(operation.pk)})
+        (
+            org.pk,
+            {
+                **operation.result,
+                "session_id": first["session_id"],
+                "chatbot_id": bot.pk,
+                "operation_id": str(operation.pk),
+            },
+        )
     ]
     status = agent_api.get(f"/api/v1/operations/{operation.pk}").json()
     assert status["status"] == "succeeded"
@@ -111,7 +122,9 @@ def test_escalation_job_run_twice_creates_one_conversation(agent_api, bot, fake_
 
     first = chat(agent_api, bot)
     with run_tasks():
-        operation_id = agent_api.post(f"/api/v1/chat/sessions/{first['session_id']}/escalate").json()["operation_id"]
+        operation_id = agent_api.post(f"/api/v1/chat/sessions/{first['session_id']}/escalate").json()[
+            "operation_id"
+        ]
     Operation.objects.filter(pk=operation_id).update(status="running")
 
     chat_session_escalate(operation_id)

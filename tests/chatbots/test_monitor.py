@@ -27,7 +27,9 @@ def test_monitor_lists_question_answer_pairs_with_filters(admin_api, agent_api, 
     good = ask(agent_api, bot, "How many years does the warranty last?")
     bad = ask(agent_api, bot, "How many hours should I charge it?")
     ask(agent_api, bot, "Which football team won the league in 1998?")
-    agent_api.post("/api/v1/chat/rate", {"session_id": bad["session_id"], "index": 1, "rate": -1}, format="json")
+    agent_api.post(
+        "/api/v1/chat/rate", {"session_id": bad["session_id"], "index": 1, "rate": -1}, format="json"
+    )
 
     everything = query(admin_api)
     thumbs_down = query(admin_api, rating=-1)
@@ -50,7 +52,9 @@ def test_monitor_is_for_admins(agent_api, bot, fake_ollama):
     answer = ask(agent_api, bot, "How many years does the warranty last?")
 
     assert agent_api.post("/api/v1/monitor/query", {}, format="json").status_code == 403
-    response = agent_api.put(f"/api/v1/monitor/{answer['session_id']}/1", {"read_indicator": 1}, format="json")
+    response = agent_api.put(
+        f"/api/v1/monitor/{answer['session_id']}/1", {"read_indicator": 1}, format="json"
+    )
     assert response.status_code == 403
     assert ChatMessage.objects.get(index=1).read_indicator == 0
 
@@ -71,16 +75,23 @@ def test_mark_read_and_correct(admin_api, agent_api, bot, fake_ollama):
     assert query(admin_api, read_indicator=0)["total"] == 0
 
 
-def test_verified_correction_is_ranked_first_next_time(org, admin_api, agent_api, bot, knowledge, fake_ollama, run_tasks):
+def test_verified_correction_is_ranked_first_next_time(
+    org, admin_api, agent_api, bot, knowledge, fake_ollama, run_tasks
+):
     question = "How many years does the warranty last?"
     first = ask(agent_api, bot, question)
-    agent_api.post("/api/v1/chat/rate", {"session_id": first["session_id"], "index": 1, "rate": -1}, format="json")
+    agent_api.post(
+        "/api/v1/chat/rate", {"session_id": first["session_id"], "index": 1, "rate": -1}, format="json"
+    )
     to_review = query(admin_api, rating=-1, verification_indicator=0)["records"][0]
 
     with run_tasks():  # the KB item is indexed after commit
         response = admin_api.put(
             f"/api/v1/monitor/{to_review['session_id']}/{to_review['index']}",
-            {"answer": "The warranty lasts three years since the 2025 extension.", "verificationIndicator": 1},
+            {
+                "answer": "The warranty lasts three years since the 2025 extension.",
+                "verificationIndicator": 1,
+            },
             format="json",
         )
 
@@ -98,8 +109,9 @@ def test_verified_correction_is_ranked_first_next_time(org, admin_api, agent_api
     assert query(admin_api, verification_indicator=1)["total"] == 1
 
 
-def test_verified_answer_of_one_bot_is_not_a_source_of_another(org, admin_api, agent_api, bot, other_bot, fake_ollama,
-                                                               run_tasks):
+def test_verified_answer_of_one_bot_is_not_a_source_of_another(
+    org, admin_api, agent_api, bot, other_bot, fake_ollama, run_tasks
+):
     first = ask(agent_api, bot, "How many years does the warranty last?")
     with run_tasks():
         admin_api.put(
@@ -130,7 +142,9 @@ def test_unverifying_removes_the_item_from_the_bot(admin_api, agent_api, bot, fa
 def test_fallback_answer_needs_a_correction_before_verification(admin_api, agent_api, bot, fake_ollama):
     answer = ask(agent_api, bot, "Which football team won the league in 1998?")
 
-    response = admin_api.put(f"/api/v1/monitor/{answer['session_id']}/1", {"verification_indicator": 1}, format="json")
+    response = admin_api.put(
+        f"/api/v1/monitor/{answer['session_id']}/1", {"verification_indicator": 1}, format="json"
+    )
 
     assert response.status_code == 400 and "answer" in response.json()["fields"]
     assert not KnowledgeItem.objects.exists()

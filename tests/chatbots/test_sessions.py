@@ -92,8 +92,12 @@ def test_another_agents_session_is_404(agent_api, api_for, colleague, bot, fake_
 
     assert other.get(f"/api/v1/chat/sessions/{session_id}").status_code == 404
     assert other.delete(f"/api/v1/chat/sessions/{session_id}").status_code == 404
-    assert other.post("/api/v1/chat/rate", {"session_id": session_id, "index": 1, "rate": -1}).status_code == 404
-    follow_up = other.post("/api/v1/chat/message", {"message": "And?", "session_id": session_id}, format="json")
+    assert (
+        other.post("/api/v1/chat/rate", {"session_id": session_id, "index": 1, "rate": -1}).status_code == 404
+    )
+    follow_up = other.post(
+        "/api/v1/chat/message", {"message": "And?", "session_id": session_id}, format="json"
+    )
     assert follow_up.status_code == 404
     assert ChatSession.objects.filter(session_id=session_id).exists()
     assert ChatMessage.objects.filter(session__session_id=session_id).count() == 2
@@ -125,7 +129,9 @@ def test_rate_an_answer(agent_api, bot, fake_ollama):
     answer = start(agent_api, bot)
 
     response = agent_api.post(
-        "/api/v1/chat/rate", {"chatuid": answer["session_id"], "index": answer["index"], "rate": -1}, format="json"
+        "/api/v1/chat/rate",
+        {"chatuid": answer["session_id"], "index": answer["index"], "rate": -1},
+        format="json",
     )
 
     assert response.status_code == 200

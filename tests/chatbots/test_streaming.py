@@ -16,7 +16,9 @@ QUESTION = "How many years does the warranty last?"
 
 def stream(api, bot, message=QUESTION, **extra):
     return api.post(
-        "/api/v1/chat/message", {"message": message, "chatbot_id": bot.pk, "stream": True, **extra}, format="json"
+        "/api/v1/chat/message",
+        {"message": message, "chatbot_id": bot.pk, "stream": True, **extra},
+        format="json",
     )
 
 

@@ -56,7 +56,9 @@ def test_rag_training_reindexes_attaches_and_reports_progress(
     assert done["status"] == "succeeded" and done["documents_processed"] == 2 and done["progress"] == 1.0
     assert set(bot.product_documents.values_list("pk", flat=True)) == {manual.pk, knowledge["warranty"].pk}
     assert Chunk.objects.filter(document=manual).count() > chunks_before  # smaller chunks, more of them
-    assert max(len(text) for text in Chunk.objects.filter(document=manual).values_list("text", flat=True)) <= 400
+    assert (
+        max(len(text) for text in Chunk.objects.filter(document=manual).values_list("text", flat=True)) <= 400
+    )
     assert Operation.objects.get(pk=done["operation_id"]).status == "succeeded"
     assert completed_events == [
         {
@@ -80,15 +82,24 @@ def test_trained_documents_become_sources(org, admin_api, agent_api, knowledge, 
         train(admin_api, chatbot_id=bot.pk, document_ids=[knowledge["charging"].pk])
 
     answer = agent_api.post(
-        "/api/v1/chat/message", {"message": "How many hours should I charge it?", "chatbot_id": bot.pk}, format="json"
+        "/api/v1/chat/message",
+        {"message": "How many hours should I charge it?", "chatbot_id": bot.pk},
+        format="json",
     ).json()
 
     assert answer["mode"] == "llm" and "four hours" in answer["response"]
 
 
-def test_modelfile_training_creates_a_derived_model(org, admin_api, agent_api, fake_ollama, run_tasks, completed_events):
-    bot = ChatbotFactory(organization=org, name="Widget helper", system_prompt="Answer like a pirate.", temperature=0.3,
-                         max_tokens=256)
+def test_modelfile_training_creates_a_derived_model(
+    org, admin_api, agent_api, fake_ollama, run_tasks, completed_events
+):
+    bot = ChatbotFactory(
+        organization=org,
+        name="Widget helper",
+        system_prompt="Answer like a pirate.",
+        temperature=0.3,
+        max_tokens=256,
+    )
 
     with run_tasks():
         body = train(admin_api, chatbot_id=bot.pk, training_type="modelfile").json()
@@ -111,7 +122,8 @@ def test_bot_answers_with_its_derived_model(org, admin_api, agent_api, bot, fake
     bot.refresh_from_db()
 
     agent_api.post(
-        "/api/v1/chat/message", {"message": "How many years does the warranty last?", "chatbot_id": bot.pk},
+        "/api/v1/chat/message",
+        {"message": "How many years does the warranty last?", "chatbot_id": bot.pk},
         format="json",
     )
 
@@ -119,11 +131,15 @@ def test_bot_answers_with_its_derived_model(org, admin_api, agent_api, bot, fake
     assert chat["model"] == bot.derived_model_name
 
 
-def test_modelfile_training_with_an_unknown_base_model_fails(org, admin_api, fake_ollama, run_tasks, completed_events):
+def test_modelfile_training_with_an_unknown_base_model_fails(
+    org, admin_api, fake_ollama, run_tasks, completed_events
+):
     bot = ChatbotFactory(organization=org)
 
     with run_tasks():
-        body = train(admin_api, chatbot_id=bot.pk, training_type="modelfile", model="nonexistent-model").json()
+        body = train(
+            admin_api, chatbot_id=bot.pk, training_type="modelfile", model="nonexistent-model"
+        ).json()
 
     training = Training.objects.get(training_id=body["training_id"])
     assert training.status == "failed" and "nonexistent-model" in training.error
@@ -173,7 +189,9 @@ def test_bad_training_requests_are_refused(org, admin_api, knowledge, fake_ollam
     assert not Training.objects.exists()
 
 
-def test_training_on_another_organizations_things_is_refused(org, other_org, admin_api, other_api, knowledge, fake_ollama):
+def test_training_on_another_organizations_things_is_refused(
+    org, other_org, admin_api, other_api, knowledge, fake_ollama
+):
     bot = ChatbotFactory(organization=org)
     foreign_bot = ChatbotFactory(organization=other_org)
 
@@ -184,12 +202,15 @@ def test_training_on_another_organizations_things_is_refused(org, other_org, adm
     assert not Training.objects.exists()
 
 
-def test_trainings_are_admin_only_to_start_and_scoped_to_read(org, admin_api, agent_api, other_api, knowledge,
-                                                              fake_ollama, run_tasks):
+def test_trainings_are_admin_only_to_start_and_scoped_to_read(
+    org, admin_api, agent_api, other_api, knowledge, fake_ollama, run_tasks
+):
     bot = ChatbotFactory(organization=org)
     assert train(agent_api, chatbot_id=bot.pk, document_ids=[knowledge["warranty"].pk]).status_code == 403
     with run_tasks():
-        training_id = train(admin_api, chatbot_id=bot.pk, document_ids=[knowledge["warranty"].pk]).json()["training_id"]
+        training_id = train(admin_api, chatbot_id=bot.pk, document_ids=[knowledge["warranty"].pk]).json()[
+            "training_id"
+        ]
 
     assert agent_api.get(f"/api/v1/documents/train/{training_id}").status_code == 200
     assert other_api.get(f"/api/v1/documents/train/{training_id}").status_code == 404

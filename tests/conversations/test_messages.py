@@ -191,3 +191,15 @@ def test_merged_conversations_take_no_new_messages(admin, org):
 
     with pytest.raises(ConversationError):
         messages.message_create(conversation=source, content="late", actor=admin)
+
+
+def test_email_replies_carry_their_attachments(admin_api, email_conversation, django_capture_on_commit_callbacks):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    media = admin_api.post(
+        "/api/v1/media", {"files": SimpleUploadedFile("notes.txt", b"line one\n")}, format="multipart"
+    ).json()
+    url = f"/api/v1/conversations/{email_conversation.uuid}/messages"
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_api.post(url, {"message": "See attached", "attachments": [media["id"]]}, format="json")
+    assert mail.outbox[0].attachments == [("notes.txt", "line one\n", "text/plain")]

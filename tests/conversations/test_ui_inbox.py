@@ -290,6 +290,7 @@ def test_the_status_select_shows_the_applied_default(as_member, org, agent, admi
 
 
 def test_saving_from_a_tab_keeps_what_the_tab_shows(as_member, org, agent, admin):
+    make_conversation(org, tags=["vip"])  # the built-in statuses and a tag exist
     team = TeamFactory(organization=org, name="Billing")
     agent.teams.add(team)
     base = saved_view_create(actor=agent, name="Urgent", filters={"priority": ["Urgent"]})

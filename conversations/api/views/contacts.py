@@ -1,5 +1,6 @@
 """Contacts (+ search, block, notes) and Novumdesk's ``users`` (the same contacts)."""
 
+from django.db import transaction
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -45,12 +46,14 @@ class ContactViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Organizat
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         upload = values.pop("files", None)
-        if upload is not None:
-            avatar = attachments.attachment_upload(
-                organization=self.organization, upload=upload, uploaded_by=self.membership, images_only=True
-            )
-            values["avatar_url"] = reverse("api-media-download", kwargs={"uuid": avatar.uuid})
-        contact = contacts.contact_update(contact=contact, **values)
+        with transaction.atomic():
+            contact = contacts.contact_update(contact=contact, **values)
+            if upload is not None:  # stored only once the other changes were accepted
+                avatar = attachments.attachment_upload(
+                    organization=self.organization, upload=upload, uploaded_by=self.membership, images_only=True
+                )
+                avatar_url = reverse("api-media-download", kwargs={"uuid": avatar.uuid})
+                contact = contacts.contact_update(contact=contact, avatar_url=avatar_url)
         return Response(ContactSerializer(contact).data)
 
     partial_update = update
