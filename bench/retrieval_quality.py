@@ -11,9 +11,11 @@ Documents go through the real ingestion (unstructured → chunks → all-MiniLM-
 temporary workspace. The three methods read the same index:
   vector-only   knowledge.vectorstore.query (cosine, Chroma) on knowledge.embeddings.embed_query
   keyword-only  knowledge.keyword.search (BM25 on SQLite, PostgreSQL full-text with DATABASE_URL)
-  hybrid        knowledge.retrieval.retrieve, the production path (RRF, k=60, equal weights)
-plus, for SciFact, the same reciprocal rank fusion recomputed here on the two candidate lists
-with the RRF constant and the vector weight tuned on the dev split only, then applied to test.
+  hybrid        knowledge.retrieval.retrieve, the production path (RRF, k=60, equal weights),
+                asked for 40 passages (so it reads 160 candidates from each side)
+plus, for SciFact, the same reciprocal rank fusion recomputed here on the two 160-passage lists
+(once with the production constants, as a check, and once with the RRF constant and the vector
+weight tuned on the dev split only, then applied unchanged to test).
 
 Passages are ranked, then collapsed to documents (a document ranks where its best passage does):
 recall@5 = share of a question's relevant documents among the first 5 documents (for the corpus
@@ -48,7 +50,8 @@ from knowledge_setup import (  # noqa: E402
 )
 
 DATA = Path(__file__).resolve().parent / "data"
-DEPTH = 40  # passages read from each retriever (what retrieve() asks each side for, at k=10)
+HYBRID_K = 40  # passages asked of retrieve(); it asks each side for 4 × k candidates
+DEPTH = 4 * HYBRID_K  # passages read from each side for vector-only, keyword-only and the recomputed fusion
 RRF_GRID = (1, 5, 10, 20, 40, 60, 100, 200)
 WEIGHT_GRID = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
 
@@ -100,7 +103,7 @@ class Retrievers:
         words = [hit.key for hit in keyword.search(self.organization, query, self.scope, DEPTH)]
         hybrid = [
             chunk.chunk_id
-            for chunk in retrieval.retrieve(organization=self.organization, query=query, k=DEPTH)
+            for chunk in retrieval.retrieve(organization=self.organization, query=query, k=HYBRID_K)
         ]
         return {"vector-only": vector, "keyword-only": words, "hybrid (production)": hybrid}
 

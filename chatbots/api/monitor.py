@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from chatbots import selectors
-from chatbots.api.serializers import (
+from chatbots.api.assist_serializers import (
     MonitorQueryResponseSerializer,
     MonitorQuerySerializer,
     MonitorRecordSerializer,

@@ -14,13 +14,8 @@ from __future__ import annotations
 
 import time
 
-from chatbots.services.answering import (
-    AnswerPlan,
-    ChatAnswer,
-    finish_early,
-    finish_llm,
-    finish_retrieval_only,
-)
+from chatbots.services.answer_finish import finish_early, finish_llm, finish_retrieval_only
+from chatbots.services.answer_plan import AnswerPlan, ChatAnswer
 from helpdesk import ollama
 
 

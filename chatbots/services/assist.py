@@ -255,7 +255,7 @@ def _last_customer_text(conversation) -> str:
 
 def conversation_suggest_reply(*, conversation) -> dict:
     """A reply draft from the whole knowledge base: {reply, sources, mode, confidence}."""
-    from chatbots.services.answering import source_payload
+    from chatbots.services.answer_plan import source_payload
     from knowledge import retrieval
 
     question = _last_customer_text(conversation) or conversation.subject

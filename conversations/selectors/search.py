@@ -8,13 +8,19 @@ from __future__ import annotations
 
 from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorExact
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from conversations.errors import ConversationError
 from conversations.models import Conversation, Message, MessageType
 from helpdesk.models import Organization
 
 SEARCH_CONFIG = "simple"  # no stemming or stop words: conversations come in every language
+# Below this many matches, PostgreSQL should read them through the full-text index and sort
+# them, rather than walk the recency index testing every row (see ``order_matches``).
+SPARSE_MATCHES = 5_000
+# Searches count at most this many matches (counting every one of a very common word is the
+# slowest part of a search); ``count`` says "at least this many" beyond it.
+MAX_COUNTED = 10_000
 MIN_QUERY_LENGTH = 3
 MAX_QUERY_LENGTH = 200
 
@@ -72,3 +78,19 @@ def message_search(*, organization: Organization, query: str) -> QuerySet[Messag
         .select_related("conversation")
         .order_by("-created_at", "-id")
     )
+
+
+def count_matches(queryset: QuerySet) -> int:
+    """How many rows match, counted up to ``MAX_COUNTED``."""
+    return queryset.order_by()[:MAX_COUNTED].count()
+
+
+def order_matches(queryset: QuerySet, match_count: int) -> QuerySet:
+    """Newest first, in the way that is fast for this many matches. With few matches (a rare
+    word), an ORDER BY the recency index cannot serve (NULLS LAST) makes PostgreSQL fetch them
+    from the GIN index and sort them; with many, the plain order lets it walk the recency index
+    and stop at the first page. Computing ``to_tsvector`` on each row walked is what makes the
+    wrong choice slow, and the planner underestimates it."""
+    if full_text_enabled() and match_count <= SPARSE_MATCHES:
+        return queryset.order_by(F("created_at").desc(nulls_last=True), "-id")
+    return queryset

@@ -266,6 +266,8 @@ SPECTACULAR_SETTINGS = {
         "DocumentStatusEnum": "knowledge.models.DocumentStatus",
         "DocumentTrainingStatusEnum": "knowledge.models.TrainingStatus",
         "OperationStatusEnum": "helpdesk.models.operation.OperationStatus",
+        "ChatSessionStatusEnum": "chatbots.models.chat.SessionStatus",
+        "AnswerModeEnum": "chatbots.models.chat.AnswerMode",
     },
     "DISABLE_ERRORS_AND_WARNINGS": False,
     "POSTPROCESSING_HOOKS": [

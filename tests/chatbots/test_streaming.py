@@ -139,3 +139,28 @@ def test_chat_stream_of_another_members_session_is_404(api_for, org, agent_api, 
 
     assert colleague.get(f"/api/v1/chat/stream/{sid}").status_code == 404
     assert not ChatMessage.objects.filter(role="assistant").exists()
+
+
+@pytest.mark.django_db(transaction=True)  # the ASGI handler runs the view in its own thread
+def test_asgi_streams_events_one_by_one(agent_api, bot, fake_ollama):
+    """Under ASGI (uvicorn) the stream is consumed from a thread, event by event, not buffered."""
+    from asgiref.sync import async_to_sync
+    from django.test import AsyncClient
+
+    headers = agent_api._credentials
+
+    async def run():
+        client = AsyncClient(headers={"Authorization": headers["HTTP_AUTHORIZATION"]})
+        response = await client.post(
+            "/api/v1/chat/message",
+            {"message": QUESTION, "chatbot_id": bot.pk, "stream": True},
+            content_type="application/json",
+        )
+        assert response.status_code == 200 and response.is_async
+        return [chunk async for chunk in response.streaming_content]
+
+    chunks = async_to_sync(run)()
+
+    assert len(chunks) > 3 and all(chunk.startswith(b"event: ") for chunk in chunks)
+    assert chunks[-1].startswith(b"event: done")
+    assert ChatMessage.objects.get(role="assistant").mode == "llm"

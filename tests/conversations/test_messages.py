@@ -193,7 +193,9 @@ def test_merged_conversations_take_no_new_messages(admin, org):
         messages.message_create(conversation=source, content="late", actor=admin)
 
 
-def test_email_replies_carry_their_attachments(admin_api, email_conversation, django_capture_on_commit_callbacks):
+def test_email_replies_carry_their_attachments(
+    admin_api, email_conversation, django_capture_on_commit_callbacks
+):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     media = admin_api.post(

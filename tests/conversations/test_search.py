@@ -53,3 +53,19 @@ def test_message_search_finds_messages_and_notes_not_activity(agent_api, admin, 
 def test_queries_shorter_than_three_characters_are_refused(agent_api):
     assert agent_api.get("/api/v1/conversations/search?query=ab").status_code == 400
     assert agent_api.get("/api/v1/messages/search").status_code == 400
+
+
+def test_search_counts_stop_at_the_cap_and_results_stay_newest_first(agent_api, org, monkeypatch, clock):
+    from conversations.selectors import search
+
+    monkeypatch.setattr(search, "MAX_COUNTED", 3)
+    monkeypatch.setattr(search, "SPARSE_MATCHES", 1)
+    for index in range(5):
+        clock.advance(minutes=1)
+        make_conversation(org, content=f"Printer jam number {index}")
+    body = agent_api.get("/api/v1/messages/search?query=printer&per_page=2").json()
+    assert body["count"] == 3 and body["total_pages"] == 2
+    assert [row["text_content"] for row in body["results"]] == [
+        "Printer jam number 4",
+        "Printer jam number 3",
+    ]

@@ -50,7 +50,10 @@ class ContactViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Organizat
             contact = contacts.contact_update(contact=contact, **values)
             if upload is not None:  # stored only once the other changes were accepted
                 avatar = attachments.attachment_upload(
-                    organization=self.organization, upload=upload, uploaded_by=self.membership, images_only=True
+                    organization=self.organization,
+                    upload=upload,
+                    uploaded_by=self.membership,
+                    images_only=True,
                 )
                 avatar_url = reverse("api-media-download", kwargs={"uuid": avatar.uuid})
                 contact = contacts.contact_update(contact=contact, avatar_url=avatar_url)
