@@ -109,6 +109,7 @@ class ChatMessage(models.Model):
             ),
             models.Index(fields=["organization", "role", "read_indicator"], name="chatmsg_org_role_read"),
             models.Index(fields=["organization", "role", "confidence"], name="chatmsg_org_role_conf"),
+            models.Index(fields=["organization", "role", "mode"], name="chatmsg_org_role_mode"),
         ]
 
     def __str__(self) -> str:

@@ -150,6 +150,7 @@ def chat_escalation_run(*, operation: Operation) -> None:
 
 def _escalate(operation: Operation) -> None:
     from conversations.services import messages as message_services
+    from conversations.services.activity import activity_record
     from conversations.services.conversations import conversation_create
 
     session = (
@@ -201,13 +202,19 @@ def _escalate(operation: Operation) -> None:
             team=chatbot.handoff_team,
             custom_attributes={"chat_session_id": str(session.session_id), "chatbot_id": chatbot.pk},
         )
-        message_services.message_create(
-            conversation=conversation,
-            content=f"AI summary of the chat with {chatbot.name}:\n\n{summary}",
-            actor=actor,
-            sender_type="agent",
-            private=True,
-        )
+        note = f"AI summary of the chat with {chatbot.name}:\n\n{summary}"
+        if actor is not None:
+            message_services.message_create(
+                conversation=conversation, content=note, actor=actor, sender_type="agent", private=True
+            )
+        else:  # nobody acts (a visitor's chat handed over by the system): a private system entry
+            activity_record(
+                conversation=conversation,
+                actor=None,
+                action="ai_summary",
+                text=note,
+                meta={"chat_session_id": str(session.session_id)},
+            )
         locked.status = SessionStatus.ESCALATED
         locked.escalated_conversation_uuid = conversation.uuid
         locked.escalated_at = timezone.now()

@@ -146,3 +146,20 @@ def test_failed_escalation_says_why(org, agent_api, bot, fake_ollama, run_tasks)
     assert operation.status == "failed" and operation.error
     assert ChatSession.objects.get().status == "open"
     assert not Conversation.objects.exists()
+
+
+def test_a_visitors_chat_is_handed_over_without_an_acting_agent(bot, fake_ollama, run_tasks):
+    from chatbots.services.answering import chat_answer
+    from chatbots.services.sessions import chat_escalate
+
+    answer = chat_answer(chatbot=bot, message=QUESTION, username="Ada from the website")
+    with run_tasks():
+        operation = chat_escalate(session=answer.session)
+
+    operation.refresh_from_db()
+    assert operation.status == "succeeded", operation.error
+    conversation = Conversation.objects.get(uuid=operation.result["conversation_uuid"])
+    assert conversation.contact.email.endswith("@visitors.invalid")
+    assert conversation.contact.first_name == "Ada from the website"
+    note = Message.objects.get(conversation=conversation, meta__action="ai_summary")
+    assert note.private and note.sender_type == "system" and "AI summary" in note.text_content

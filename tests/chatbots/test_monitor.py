@@ -167,3 +167,22 @@ def test_monitor_of_a_question_index_is_404(admin_api, agent_api, bot, fake_olla
 
     assert admin_api.put(f"/api/v1/monitor/{answer['session_id']}/0", {}, format="json").status_code == 404
     assert admin_api.put(f"/api/v1/monitor/{answer['session_id']}/7", {}, format="json").status_code == 404
+
+
+def test_monitor_query_count_does_not_grow(admin_api, bot, fake_ollama):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from chatbots.services.answering import chat_answer
+
+    chat_answer(chatbot=bot, message="How many years does the warranty last?", username="visitor")
+    query(admin_api)  # the key's first use records last_used_at
+    with CaptureQueriesContext(connection) as few:
+        query(admin_api)
+    for _ in range(4):
+        chat_answer(chatbot=bot, message="How many years does the warranty last?", username="visitor")
+    with CaptureQueriesContext(connection) as many:
+        body = query(admin_api)
+
+    assert body["total"] == 5
+    assert len(many.captured_queries) == len(few.captured_queries)

@@ -150,13 +150,13 @@ def test_asgi_streams_events_one_by_one(agent_api, bot, fake_ollama):
     headers = agent_api._credentials
 
     async def run():
-        client = AsyncClient(headers={"Authorization": headers["HTTP_AUTHORIZATION"]})
-        response = await client.post(
+        response = await AsyncClient().post(
             "/api/v1/chat/message",
             {"message": QUESTION, "chatbot_id": bot.pk, "stream": True},
             content_type="application/json",
+            headers={"Authorization": headers["HTTP_AUTHORIZATION"]},
         )
-        assert response.status_code == 200 and response.is_async
+        assert response.status_code == 200 and response.is_async, response.content
         return [chunk async for chunk in response.streaming_content]
 
     chunks = async_to_sync(run)()
