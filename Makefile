@@ -22,14 +22,14 @@ run: install
 	$(PY) manage.py run_local
 
 test: install browser
-	$(PY) -m pytest
+	$(PY) -m pytest -q
 
 # The same suite on PostgreSQL + Redis, plus the tests that need a real Celery worker.
 test-integration: install
 	PARLEY_INTEGRATION=1 \
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/parley} \
 	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} \
-	$(PY) -m pytest
+	$(PY) -m pytest -q
 
 install: $(STAMP)
 

@@ -7,7 +7,7 @@ retrieval details of each answer). Another member's session answers 404 like a m
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import mixins, status
+from rest_framework import mixins, renderers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -25,7 +25,7 @@ from chatbots.api.serializers import (
     ResolveResponseSerializer,
     SessionRefSerializer,
 )
-from chatbots.api.streaming import event_stream_response
+from chatbots.api.streaming import EventStreamRenderer, event_stream_response
 from chatbots.models import SessionStatus
 from chatbots.services import answering
 from chatbots.services import sessions as session_services
@@ -73,6 +73,8 @@ def _wants_json_only(request) -> bool:
 
 @extend_schema(tags=["Chat"])
 class ChatMessageView(SessionAccessMixin, APIView):
+    renderer_classes = [renderers.JSONRenderer, renderers.BrowsableAPIRenderer, EventStreamRenderer]
+
     @extend_schema(
         request=ChatMessageRequestSerializer,
         responses={
@@ -132,6 +134,8 @@ class ChatMessageView(SessionAccessMixin, APIView):
 
 @extend_schema(tags=["Chat"])
 class ChatStreamView(SessionAccessMixin, APIView):
+    renderer_classes = [renderers.JSONRenderer, renderers.BrowsableAPIRenderer, EventStreamRenderer]
+
     @extend_schema(
         responses={(200, "text/event-stream"): EVENT_STREAM},
         description=(

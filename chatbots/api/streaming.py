@@ -13,12 +13,30 @@ import json
 from asgiref.sync import sync_to_async
 from django.core.handlers.asgi import ASGIRequest
 from django.http import StreamingHttpResponse
+from rest_framework import renderers
 
 _END = object()
 
 
 def encode_event(event: str, data: dict) -> bytes:
     return f"event: {event}\ndata: {json.dumps(data, default=str, ensure_ascii=False)}\n\n".encode()
+
+
+class EventStreamRenderer(renderers.BaseRenderer):
+    """Lets clients that accept only ``text/event-stream`` (EventSource, most SSE libraries) reach
+    the chat endpoints. Streamed answers bypass renderers; this renders everything else — an
+    error (``event: error``) or a non-streamed answer (``event: done``) — as one event."""
+
+    media_type = "text/event-stream"
+    format = "sse"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if data is None:
+            return b""
+        response = (renderer_context or {}).get("response")
+        event = "error" if response is not None and response.status_code >= 400 else "done"
+        return encode_event(event, data)
 
 
 def _sync_events(stream):

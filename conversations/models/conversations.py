@@ -166,8 +166,9 @@ class Conversation(models.Model):
                 fields=["organization", "assigned_team", "assigned_agent", "-last_message_at"],
                 name="conv_org_team_agent",
             ),
-            models.Index(fields=["organization", "priority"], name="conv_org_priority"),
-            models.Index(fields=["organization", "status", "priority"], name="conv_org_status_priority"),
+            models.Index(
+                fields=["organization", "priority", "-last_message_at"], name="conv_org_priority_last"
+            ),
             models.Index(fields=["organization", "inbox"], name="conv_org_inbox"),
             models.Index(fields=["organization", "contact", "-created_at"], name="conv_org_contact"),
             models.Index(fields=["organization", "sla_next_deadline_at"], name="conv_org_sla"),

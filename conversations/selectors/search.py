@@ -1,8 +1,9 @@
 """Text search over conversations and messages.
 
-On PostgreSQL: full-text search (``to_tsvector``/``websearch_to_tsquery`` with the ``simple``
-configuration) served by GIN expression indexes that the migrations create there. Elsewhere
-(SQLite, the embedded default): case-insensitive substring matching."""
+On PostgreSQL: full-text search (``websearch_to_tsquery`` with the ``simple`` configuration)
+against messages' stored ``search_vector`` and an expression over conversation subjects, both
+GIN-indexed by the migrations. Elsewhere (SQLite, the embedded default): case-insensitive
+substring matching."""
 
 from __future__ import annotations
 
@@ -37,12 +38,15 @@ def clean_query(query: str | None) -> str:
 
 
 def text_match(field: str, query: str) -> Q:
-    """``field`` matches ``query``: full text on PostgreSQL (the expression is exactly the one the
-    GIN index was built on), a substring elsewhere."""
+    """``field`` (a conversation's ``subject`` or a message's ``text_content``) matches
+    ``query``: full text on PostgreSQL, a substring elsewhere. On PostgreSQL a message's text is
+    matched through its stored ``search_vector``; other fields through the very expression their
+    GIN index was built on."""
     if full_text_enabled():
-        vector = SearchVector(field, config=SEARCH_CONFIG)
         search = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
-        return Q(SearchVectorExact(vector, search))
+        if field == "text_content":
+            return Q(search_vector=search)
+        return Q(SearchVectorExact(SearchVector(field, config=SEARCH_CONFIG), search))
     return Q(**{f"{field}__icontains": query})
 
 

@@ -164,3 +164,32 @@ def test_asgi_streams_events_one_by_one(agent_api, bot, fake_ollama):
     assert len(chunks) > 3 and all(chunk.startswith(b"event: ") for chunk in chunks)
     assert chunks[-1].startswith(b"event: done")
     assert ChatMessage.objects.get(role="assistant").mode == "llm"
+
+
+def test_clients_accepting_only_event_stream_get_the_stream(admin_api, org, fake_ollama):
+    """EventSource-style clients send ``Accept: text/event-stream`` alone: no 406."""
+    from chatbots.models import Chatbot
+
+    bot = Chatbot.objects.create(organization=org, name="SSE bot", model="llama3.2")
+    response = admin_api.post(
+        "/api/v1/chat/message",
+        {"message": "hello there", "chatbot_id": bot.pk, "stream": True},
+        format="json",
+        HTTP_ACCEPT="text/event-stream",
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/event-stream")
+    body = b"".join(response.streaming_content).decode()
+    assert "event: done" in body
+
+
+def test_errors_reach_event_stream_only_clients_as_an_error_event(admin_api):
+    response = admin_api.post(
+        "/api/v1/chat/message",
+        {"message": "hello", "chatbot_id": 999999, "stream": True},
+        format="json",
+        HTTP_ACCEPT="text/event-stream",
+    )
+    assert response.status_code == 404
+    assert response.content.decode().startswith("event: error")
+    assert '"code": "not_found"' in response.content.decode()

@@ -1,5 +1,7 @@
 """Search over conversations and messages (substring on SQLite, full text on PostgreSQL)."""
 
+import pytest
+
 from conversations.services import messages
 from tests.conversations.factories import make_conversation
 
@@ -69,3 +71,19 @@ def test_search_counts_stop_at_the_cap_and_results_stay_newest_first(agent_api, 
         "Printer jam number 4",
         "Printer jam number 3",
     ]
+
+
+def test_postgresql_keeps_the_stored_search_vector_up_to_date(agent_api, org):
+    from django.db import connection
+
+    from conversations.models import Message
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the stored search vector exists on PostgreSQL only (PARLEY_INTEGRATION=1)")
+    conversation = make_conversation(org, content="Blue widget broken")
+    message = conversation.messages.get(type="incoming")
+    assert "widget" in str(Message.objects.values_list("search_vector", flat=True).get(pk=message.pk))
+    message.text_content = "Red gadget broken"
+    message.save()
+    assert agent_api.get("/api/v1/messages/search?query=widget").json()["count"] == 0
+    assert agent_api.get("/api/v1/messages/search?query=gadget").json()["count"] == 1
