@@ -199,7 +199,9 @@ def machine_description() -> str:
 
     from knowledge import embeddings
 
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     return (
-        f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"torch threads {torch.get_num_threads()}, embeddings {embeddings.embedding_model_name()}"
+        f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores (load average {load}), "
+        f"Python {platform.python_version()}, torch threads {torch.get_num_threads()}, "
+        f"embeddings {embeddings.embedding_model_name()}"
     )
