@@ -150,7 +150,6 @@ def chat_escalation_run(*, operation: Operation) -> None:
 
 def _escalate(operation: Operation) -> None:
     from conversations.services import messages as message_services
-    from conversations.services.activity import activity_record
     from conversations.services.conversations import conversation_create
 
     session = (
@@ -203,18 +202,14 @@ def _escalate(operation: Operation) -> None:
             custom_attributes={"chat_session_id": str(session.session_id), "chatbot_id": chatbot.pk},
         )
         note = f"AI summary of the chat with {chatbot.name}:\n\n{summary}"
-        if actor is not None:
-            message_services.message_create(
-                conversation=conversation, content=note, actor=actor, sender_type="agent", private=True
-            )
-        else:  # nobody acts (a visitor's chat handed over by the system): a private system entry
-            activity_record(
-                conversation=conversation,
-                actor=None,
-                action="ai_summary",
-                text=note,
-                meta={"chat_session_id": str(session.session_id)},
-            )
+        # With nobody acting (a visitor's chat handed over), the product itself writes the note.
+        message_services.message_create(
+            conversation=conversation,
+            content=note,
+            actor=actor,
+            sender_type="agent" if actor is not None else "system",
+            private=True,
+        )
         locked.status = SessionStatus.ESCALATED
         locked.escalated_conversation_uuid = conversation.uuid
         locked.escalated_at = timezone.now()

@@ -64,10 +64,14 @@ def message_create(
     resolved or closed conversation and starts the next-response clock. ``sender_type="agent"``:
     ``actor`` replies (outgoing) or, with ``private``, writes an internal note. Replies on email
     inboxes are ``pending`` until a worker sends them; other channels are ``sent`` at once.
+    ``sender_type="system"``: an internal note written by the product itself (an AI summary
+    of a chat handed over by a visitor), with no acting agent; only private notes.
     HTML is sanitized; ``attachments`` are ids of this organization's unlinked uploads."""
     ensure_not_merged(conversation)
-    if sender_type not in (SenderType.AGENT, SenderType.CONTACT):
+    if sender_type not in (SenderType.AGENT, SenderType.CONTACT, SenderType.SYSTEM):
         raise ConversationError("sender_type must be agent or contact.", field="sender_type")
+    if sender_type == SenderType.SYSTEM and not private:
+        raise ConversationError("The system can only write private notes.", field="private")
     if content is not None and len(content) > MESSAGE_MAX_LENGTH:
         raise ConversationError(f"A message has at most {MESSAGE_MAX_LENGTH} characters.", field="message")
     html, text, content_type = sanitize(content or "")
@@ -94,6 +98,13 @@ def message_create(
             contact,
         )
         meta["from"] = [contact.email] if contact.email else []
+    elif sender_type == SenderType.SYSTEM:
+        message_type, status, sender_agent, sender_contact = (
+            MessageType.OUTGOING,
+            MessageStatus.SENT,
+            None,
+            None,
+        )
     else:
         if actor is None:
             raise ConversationError("An agent reply needs an acting agent.", field="sender_type")

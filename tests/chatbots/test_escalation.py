@@ -161,5 +161,7 @@ def test_a_visitors_chat_is_handed_over_without_an_acting_agent(bot, fake_ollama
     conversation = Conversation.objects.get(uuid=operation.result["conversation_uuid"])
     assert conversation.contact.email.endswith("@visitors.invalid")
     assert conversation.contact.first_name == "Ada from the website"
-    note = Message.objects.get(conversation=conversation, meta__action="ai_summary")
-    assert note.private and note.sender_type == "system" and "AI summary" in note.text_content
+    note = Message.objects.exclude(type="activity").get(conversation=conversation, private=True)
+    assert note.sender_type == "system" and note.sender_agent is None and "AI summary" in note.text_content
+    assert conversation.last_message_sender != "system"  # a private note is not the last reply
+
