@@ -255,8 +255,16 @@ def measure(organization, queries: list[str]) -> dict[str, list[float]]:
     from knowledge import embeddings, keyword, retrieval, vectorstore
     from knowledge.scope import SourceScope
 
-    timings: dict[str, list[float]] = {"retrieve k=5": [], "retrieve k=5, 1 category": [], "embed query": [],
-                                       "vector query (20)": [], "keyword search (20)": []}  # fmt: skip
+    names = (
+        "retrieve k=5",
+        "retrieve k=5, 1 category",
+        "embed query",
+        "vector query (20)",
+        "keyword search (20)",
+        "vector query, 1-key filter",
+        "vector query, no filter",
+    )
+    timings: dict[str, list[float]] = {name: [] for name in names}
     scope = SourceScope()
     where = vectorstore.build_where(organization_id=organization.pk, scope=scope)
     for number, query in enumerate(queries):
@@ -276,6 +284,13 @@ def measure(organization, queries: list[str]) -> dict[str, list[float]]:
         started = time.perf_counter()
         keyword.search(organization, query, scope, 20)
         timings["keyword search (20)"].append(time.perf_counter() - started)
+        started = time.perf_counter()
+        vectorstore.query(organization, vector, 20, {"source_type": "document"})
+        timings["vector query, 1-key filter"].append(time.perf_counter() - started)
+        collection = vectorstore._collection(organization, create=False)  # what a filter costs: none at all
+        started = time.perf_counter()
+        collection.query(query_embeddings=[vector], n_results=20, include=["distances"])
+        timings["vector query, no filter"].append(time.perf_counter() - started)
     return timings
 
 

@@ -181,6 +181,11 @@
       restoreSelection();
       updateTitle();
     }
+    // Settling restores the swapped composer's class attribute a moment after the swap; an agent
+    // who pressed "n" in between keeps note mode (the radio holds the truth).
+    var form = composer();
+    var note = form && form.querySelector('input[name=mode][value="note"]');
+    if (note) form.classList.toggle("is-note", note.checked);
   });
 
   document.addEventListener("htmx:oobAfterSwap", function (event) {
