@@ -122,3 +122,11 @@ def logged_in_page(page, live_server, e2e_admin):
     """A Playwright page signed in (through the form) as ``e2e_admin``."""
     login(page, live_server, e2e_admin.user.email)
     return page
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests drive a real Chromium against a live server on a 2-core machine shared with
+    the rest of the suite: give each one a single rerun on failure (a real bug fails twice)."""
+    for item in items:
+        if item.get_closest_marker("browser") and not item.get_closest_marker("flaky"):
+            item.add_marker(pytest.mark.flaky(reruns=1, reruns_delay=1))
