@@ -80,7 +80,9 @@ def chat_escalate(*, session: ChatSession, membership=None) -> Operation:
     ``chat.escalate``) creates a conversation with the transcript and an AI summary. Asking again
     while the job runs returns the same operation; an escalated session cannot be escalated twice."""
     session = (
-        ChatSession.objects.select_for_update().select_related("escalation_operation").get(pk=session.pk)
+        ChatSession.objects.select_for_update(of=("self",))
+        .select_related("escalation_operation")
+        .get(pk=session.pk)
     )
     if session.status == SessionStatus.ESCALATED:
         raise SessionError(

@@ -89,7 +89,10 @@ def test_client_disconnect_stops_ollama_and_keeps_what_was_sent(agent_api, bot, 
     response = stream(agent_api, bot)
     content = response.streaming_content
     first = next(content)
-    response.close()  # the client went away
+    # The client went away: the server closes the response iterator, as a WSGI server does (the
+    # test client's wrapper generator; closing the response itself would also close the test's
+    # database connection, which PostgreSQL notices).
+    response._iterator.close()
 
     record = fake_ollama.wait_for_stream_end()
     assert record.disconnected and not record.completed
