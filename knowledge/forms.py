@@ -149,7 +149,7 @@ class KnowledgeImportForm(DomainErrorsMixin, forms.Form):
                 f"The file is not valid JSON (line {exc.lineno}, column {exc.colno})."
             )
         if isinstance(data, dict):  # {"items": [...]} exports are accepted too
-            for key in ("items", "qa_pairs", "pairs", "data"):
+            for key in ("items", "questions", "faqs", "faq", "qa_pairs", "pairs", "data"):
                 if isinstance(data.get(key), list):
                     data = data[key]
                     break

@@ -1,6 +1,7 @@
-"""End to end in headless Chromium: drop a file on the upload zone, watch the document go from
-queued to processed in the list without reloading (htmx polling), open it, and find it with the
-knowledge search. Screenshots of each page land in var/screenshots/ for a human to look at."""
+"""End to end in headless Chromium: drop two files on the upload zone, watch a document go from
+queued to processed in the list without reloading (htmx polling), see an open document page
+reload itself when its passages are ready, and find the text with the knowledge search; then
+failures, the review banner, a crawl and Q&A imports. Screenshots of each page land in var/screenshots/ for a human to look at."""
 
 from urllib.parse import parse_qs, urlsplit
 
@@ -44,6 +45,9 @@ The Widget Pro warranty lasts two years from the date of purchase and covers man
 """
 
 
+BILLING = "Billing\n\nInvoices are sent on the first day of each month. Pay by card or bank transfer.\n"
+
+
 def drop_files(page, selector: str, files: list[tuple[str, str, str]]) -> None:
     """Drop files on an element the way a browser does (a ``drop`` event with a DataTransfer)."""
     transfer = page.evaluate_handle(
@@ -74,27 +78,43 @@ def test_upload_watch_processing_and_search(
 
     page.get_by_role("link", name="Upload", exact=True).click()
     expect(page.get_by_role("heading", name="Upload documents")).to_be_visible()
-    drop_files(page, "[data-dropzone]", [("widget-guide.md", "text/markdown", GUIDE)])
+    drop_files(
+        page,
+        "[data-dropzone]",
+        [("widget-guide.md", "text/markdown", GUIDE), ("billing.txt", "text/plain", BILLING)],
+    )
     expect(page.locator("[data-file-list]")).to_contain_text("widget-guide.md")
+    expect(page.locator("[data-file-list]")).to_contain_text("billing.txt")
     page.get_by_label("Category").fill("Widgets")
     page.get_by_label("Tags").fill("setup, widget")
     screenshot(page, "knowledge-upload")
     page.get_by_role("button", name="Upload").click()
 
-    expect(page.get_by_text("Uploaded “widget-guide”")).to_be_visible()
-    row = page.locator("tr[data-document]")
+    expect(page.get_by_text("Uploaded 2 documents")).to_be_visible()
+    documents = {d.original_filename: d for d in Document.objects.filter(organization=e2e_admin.organization)}
+    guide, billing = documents["widget-guide.md"], documents["billing.txt"]
+    row = page.locator(f'tr[data-document="{guide.pk}"]')
     expect(row).to_contain_text("Processing")
     expect(row.locator("progress")).to_be_visible()
     screenshot(page, "knowledge-processing")
-    assert len(queued) == 1
+    assert len(queued) == 2
 
     # The worker's turn: the list, still open, polls and turns the row into "Processed".
-    document = Document.objects.get(organization=e2e_admin.organization)
-    services.document_ingest(document=document, operation=document.operation)
+    services.document_ingest(document=guide, operation=guide.operation)
     expect(row).to_contain_text("Processed", timeout=10_000)
     expect(row).to_contain_text("chunk")
     expect(row.locator("progress")).to_have_count(0)
+    expect(page.locator(f'tr[data-document="{billing.pk}"]')).to_contain_text("Processing")
     screenshot(page, "knowledge-processed")
+
+    # A document page opened while processing reloads itself when the passages are ready.
+    page.get_by_role("link", name="billing", exact=True).click()
+    expect(page.get_by_text("Extracting the text…")).to_be_visible()
+    services.document_ingest(document=billing, operation=billing.operation)
+    expect(page.get_by_text("Invoices are sent on the first day of each month.")).to_be_visible(
+        timeout=10_000
+    )
+    page.goto(f"{live_server.url}/knowledge/")
 
     # The same file again is refused as a duplicate, per file.
     page.get_by_role("link", name="Upload", exact=True).click()
@@ -110,7 +130,7 @@ def test_upload_watch_processing_and_search(
     expect(page.locator('[data-file="copy-of-guide.md"]')).to_contain_text("already uploaded")
     screenshot(page, "knowledge-upload-refused")
 
-    page.goto(f"{live_server.url}/knowledge/documents/{document.pk}/")
+    page.goto(f"{live_server.url}/knowledge/documents/{guide.pk}/")
     expect(page.get_by_role("heading", name="widget-guide")).to_be_visible()
     expect(page.get_by_text("Extracted passages")).to_be_visible()
     expect(page.get_by_text("Hold the blue button for five seconds").first).to_be_visible()
@@ -181,7 +201,9 @@ def test_failures_review_banner_crawl_and_qa_import(
     # Q&A: write one item, then import a file with mistakes and see each one listed.
     page.goto(f"{live_server.url}/knowledge/items/new/")
     page.get_by_label("Question", exact=True).fill("How do I pair the Widget Pro?")
-    page.get_by_label("Answer", exact=True).fill("Hold the blue button for five seconds until the light blinks twice.")
+    page.get_by_label("Answer", exact=True).fill(
+        "Hold the blue button for five seconds until the light blinks twice."
+    )
     page.get_by_label("Category").fill("Setup")
     page.get_by_role("button", name="Add item").click()
     expect(page.get_by_role("link", name="How do I pair the Widget Pro?")).to_be_visible()
