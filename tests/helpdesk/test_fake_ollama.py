@@ -118,3 +118,17 @@ def test_fake_without_overlap_answers_idk_even_in_streams(fake_ollama):
     tokens = list(ollama.chat(_messages("Do you sell garden furniture?"), model="llama3.2", stream=True))
 
     assert "".join(tokens) == IDK
+
+
+def test_fake_streams_when_descriptors_are_numbered_past_1024(fake_ollama):
+    """A long test session holds many files open; the fake must not rely on select()."""
+    import os
+
+    held = [os.open(os.devnull, os.O_RDONLY) for _ in range(1100)]
+    try:
+        tokens = list(ollama.chat(_messages("Do you sell garden furniture?"), model="llama3.2", stream=True))
+    finally:
+        for fd in held:
+            os.close(fd)
+
+    assert "".join(tokens) == IDK

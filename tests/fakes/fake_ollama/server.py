@@ -128,8 +128,11 @@ class _Handler(BaseHTTPRequestHandler):
         self._send_json(status, {"error": message})
 
     def _client_gone(self) -> bool:
-        readable, _, _ = select.select([self.connection], [], [], 0)
-        if not readable:
+        # poll(), not select(): select() cannot watch descriptors numbered 1024 or more, which a
+        # long test session reaches.
+        poller = select.poll()
+        poller.register(self.connection, select.POLLIN | select.POLLHUP | select.POLLERR)
+        if not poller.poll(0):
             return False
         try:
             return self.connection.recv(1, socket.MSG_PEEK) == b""
