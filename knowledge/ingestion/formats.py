@@ -3,6 +3,7 @@ checks that refuse dangerous or unusable content before anything is stored."""
 
 from __future__ import annotations
 
+import codecs
 import io
 import re
 import zipfile
@@ -81,6 +82,19 @@ def decode_text(data: bytes) -> str | None:
     return None if sample and controls / len(sample) > 0.01 else text
 
 
+def _is_strict_text(data: bytes) -> bool:
+    """Valid UTF-8 with no NUL or control characters: real binary formats never are, though their
+    weakest signatures (BMP's "BM") can start a text ("BMI-1 regulates…")."""
+    sample = data[:65536]
+    if b"\x00" in sample:
+        return False
+    try:  # incremental: a character cut at the sample's end is not an error
+        text = codecs.getincrementaldecoder("utf-8-sig")().decode(sample, final=False)
+    except UnicodeDecodeError:
+        return False
+    return bool(text) and not any(ord(char) < 32 and char not in "\t\n\r\f" for char in text)
+
+
 def check_docx_archive(data: bytes) -> None:
     """Refuse archive bombs: too many entries, too much uncompressed data, or too high a ratio."""
     try:
@@ -144,7 +158,7 @@ def detect_format(data: bytes, filename: str = "") -> DetectedFormat:
     import filetype
 
     guessed = filetype.guess(data[:8192])
-    if guessed is not None:
+    if guessed is not None and not _is_strict_text(data):
         raise UnsupportedFile(
             f"This file is {guessed.mime}, which cannot be used. Supported: {SUPPORTED}.", field="file"
         )
