@@ -366,7 +366,8 @@ def test_agent_works_a_conversation_end_to_end(page, live_server, workspace, pag
     page.get_by_role("button", name="Add note").click()
     expect(page.locator(".msg--note").last).to_contain_text("session cookie is dropped")
 
-    # assign to a colleague from the side panel
+    # assign to a colleague from the side panel (once the note's request has settled)
+    page.wait_for_function("() => !document.querySelector('.htmx-request')")
     page.get_by_label("Assignee").select_option(label="Priya Shah")
     expect(page.locator(".activity").last).to_contain_text("assigned the conversation to Priya Shah")
 
