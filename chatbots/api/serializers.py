@@ -8,6 +8,7 @@ from rest_framework import serializers
 from chatbots.models import Chatbot, ChatMessage, ChatSession, SessionStatus, Training
 from chatbots.models.chat import AnswerMode
 from chatbots.models.training import TrainingType
+from helpdesk.api.serializers import IdField
 
 # --- chatbots -------------------------------------------------------------------------------------
 
@@ -66,7 +67,7 @@ class ChatbotWriteSerializer(serializers.Serializer):
     )
     confidence_threshold = serializers.FloatField(required=False)
     handoff_enabled = serializers.BooleanField(required=False)
-    handoff_team = serializers.IntegerField(required=False, allow_null=True)
+    handoff_team = IdField(required=False, allow_null=True)
     is_active = serializers.BooleanField(required=False)
 
     def validate(self, attrs):

@@ -14,6 +14,7 @@ from django.db import transaction
 from chatbots.models import Chatbot
 from helpdesk import limits, ollama
 from helpdesk.errors import DomainError
+from helpdesk.ids import parse_id
 from helpdesk.models import Organization, Team
 
 TEXT_LIMITS = {"name": 200, "system_prompt": 20000, "greeting_message": 2000}
@@ -37,10 +38,11 @@ def parse_document_ids(values, *, field: str = "product_documents") -> list[int]
     ids: list[int] = []
     for value in values:
         match = _DOCUMENT_ID.match(str(value).strip()) if not isinstance(value, bool) else None
-        if not match:
+        number = parse_id(match.group(1)) if match else None
+        if number is None:
             raise ChatbotError(f"'{value}' is not a document id.", field=field)
-        if int(match.group(1)) not in ids:
-            ids.append(int(match.group(1)))
+        if number not in ids:
+            ids.append(number)
     if len(ids) > MAX_DOCUMENTS:
         raise ChatbotError(f"A chatbot can have at most {MAX_DOCUMENTS} documents.", field=field)
     return ids

@@ -19,6 +19,7 @@ from conversations.models import (
     Tag,
 )
 from conversations.selectors.search import conversation_text_condition
+from helpdesk.ids import parse_ids
 from helpdesk.models import Membership, Organization
 
 SCOPES = ("all", "assigned", "unassigned")
@@ -59,10 +60,10 @@ def _as_list(value) -> list:
 
 
 def _ids(values, *, field: str) -> list[int]:
-    try:
-        return [int(value) for value in values]
-    except (TypeError, ValueError):
+    ids = parse_ids(values)
+    if ids is None:
         raise ConversationError(f"{field} must be ids.", field=field)
+    return ids
 
 
 def apply_filters(

@@ -77,6 +77,9 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound("Not found.")
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, OverflowError):  # a number too large for the database slipped through
+        logger.warning("number out of range turned into 400: %s", exc)
+        exc = exceptions.ValidationError("A number in the request is out of range.")
 
     response = drf_exception_handler(exc, context)
     if response is None:

@@ -1,4 +1,4 @@
-from rest_framework import pagination
+from rest_framework import exceptions, pagination
 from rest_framework.response import Response
 
 
@@ -10,15 +10,14 @@ class PageNumberPagination(pagination.PageNumberPagination):
     max_page_size = 200
 
     def get_page_size(self, request):
-        """``per_page`` or its alias ``page_size``; capped at 200; anything not a positive
-        integer falls back to the default."""
+        """``per_page`` or its alias ``page_size``: a positive whole number, capped at 200;
+        anything else is a 400 (``per_page=true`` is not a page size)."""
         for param in (self.page_size_query_param, "page_size"):
             if param in request.query_params:
-                try:
-                    size = int(request.query_params[param])
-                except (TypeError, ValueError):
-                    return self.page_size
-                return min(size, self.max_page_size) if size > 0 else self.page_size
+                raw = request.query_params[param].strip()
+                if not raw.isascii() or not raw.isdigit() or int(raw) < 1:
+                    raise exceptions.ValidationError({param: ["Give a whole number from 1 to 200."]})
+                return min(int(raw), self.max_page_size)
         return self.page_size
 
     def get_paginated_response(self, data):
@@ -47,13 +46,16 @@ class PageNumberPagination(pagination.PageNumberPagination):
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] in ("page", self.page_size_query_param):
+                parameter["schema"] = {"type": "integer", "minimum": 1}
         parameters.append(
             {
                 "name": "page_size",
                 "required": False,
                 "in": "query",
                 "description": "Alias of per_page.",
-                "schema": {"type": "integer"},
+                "schema": {"type": "integer", "minimum": 1},
             }
         )
         return parameters

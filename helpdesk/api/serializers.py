@@ -2,8 +2,34 @@ from django.contrib.auth import password_validation
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from helpdesk.ids import MAX_ID, parse_id
 from helpdesk.models import ApiKey, Availability, Membership, Operation, Organization, Plan, Role, Team, User
 from helpdesk.models.api_key import ApiKeyPermission
+
+
+class IdField(serializers.IntegerField):
+    """A row id in a request body: a positive integer that a 64-bit id column can hold (a larger
+    one is a 400, not an ``OverflowError`` from the database)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        kwargs.setdefault(
+            "error_messages",
+            {"invalid": "An id is a positive whole number.", "max_value": "No row has this id.",
+             "min_value": "An id is a positive whole number."},
+        )  # fmt: skip
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):  # True is not the id 1
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+def IdListField(**kwargs) -> serializers.ListField:  # noqa: N802 - used like a field class
+    """A list of row ids (``IdField`` each)."""
+    return serializers.ListField(child=IdField(), **kwargs)
 
 
 class UserSerializer(serializers.ModelSerializer):
@@ -160,6 +186,11 @@ class SameOrganizationIdField(serializers.PrimaryKeyRelatedField):
     def __init__(self, model_field: str, **kwargs):
         self.model_field = model_field
         super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if data is not None and parse_id(data) is None:
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        return super().to_internal_value(data)
 
     def get_queryset(self):
         model = Team._meta.get_field(self.model_field).related_model

@@ -231,6 +231,7 @@ REST_FRAMEWORK = {
     ],
     "ORDERING_PARAM": "order_by",
     "EXCEPTION_HANDLER": "helpdesk.api.exceptions.exception_handler",
+    "DEFAULT_METADATA_CLASS": "helpdesk.api.metadata.Metadata",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": [
         "helpdesk.api.throttling.AnonymousRateThrottle",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from helpdesk.api.serializers import IdListField
 from knowledge.models import Chunk, Document, DocumentEvent, KnowledgeItem
 
 
@@ -216,11 +217,11 @@ class KnowledgeImportItemSerializer(serializers.Serializer):
 
 class SearchRequestSerializer(serializers.Serializer):
     query = serializers.CharField(max_length=2000)
-    document_ids = serializers.ListField(child=serializers.IntegerField(), required=False, allow_null=True)
+    document_ids = IdListField(required=False, allow_null=True)
     categories = serializers.ListField(
         child=serializers.CharField(max_length=100), required=False, allow_null=True
     )
-    kb_item_ids = serializers.ListField(child=serializers.IntegerField(), required=False, allow_null=True)
+    kb_item_ids = IdListField(required=False, allow_null=True)
     include_kb_items = serializers.BooleanField(required=False, default=True)
     k = serializers.IntegerField(required=False, min_value=1, max_value=50, default=5)
 

@@ -57,12 +57,23 @@ def test_last_page_keyword(admin_api, teams):
 
 
 @pytest.mark.parametrize(
-    "query", ["per_page=0", "per_page=-5", "per_page=abc", "page_size=abc", "page_size=0"]
+    "query",
+    [
+        "per_page=0",
+        "per_page=-5",
+        "per_page=abc",
+        "per_page=true",
+        "per_page=1.5",
+        "page_size=abc",
+        "page_size=0",
+    ],
 )
-def test_bad_page_sizes_fall_back_to_the_default(admin_api, teams, query):
-    body = admin_api.get(f"{TEAMS}?{query}").json()
+def test_bad_page_sizes_are_refused(admin_api, teams, query):
+    response = admin_api.get(f"{TEAMS}?{query}")
 
-    assert body["per_page"] == 20 and len(body["results"]) == 20
+    assert response.status_code == 400
+    param = query.split("=")[0]
+    assert response.json()["code"] == "invalid" and param in response.json()["fields"]
 
 
 def test_per_page_is_capped_at_200(admin_api, org):

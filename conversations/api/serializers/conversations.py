@@ -7,6 +7,7 @@ from conversations.api.serializers.common import AgentBriefSerializer, TeamBrief
 from conversations.api.serializers.contacts import ContactSerializer
 from conversations.models import Conversation
 from conversations.services.sla import sla_status_of
+from helpdesk.api.serializers import IdField, IdListField
 
 
 class ContactSummarySerializer(serializers.Serializer):
@@ -165,7 +166,7 @@ class ConversationDetailSerializer(ConversationListSerializer):
 class ConversationCreateSerializer(serializers.Serializer):
     subject = serializers.CharField(max_length=500, allow_blank=True)
     content = serializers.CharField(help_text="The first message (HTML accepted; sanitized)")
-    inbox_id = serializers.IntegerField(required=False, allow_null=True, help_text="Default: the API inbox")
+    inbox_id = IdField(required=False, allow_null=True, help_text="Default: the API inbox")
     contact_email = serializers.CharField(max_length=254)
     first_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     last_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
@@ -174,16 +175,16 @@ class ConversationCreateSerializer(serializers.Serializer):
         default="contact",
         help_text="contact: the first message is incoming; agent: an outgoing reply by the caller",
     )
-    team_id = serializers.IntegerField(required=False, allow_null=True)
-    agent_id = serializers.IntegerField(required=False, allow_null=True)
-    attachments = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    team_id = IdField(required=False, allow_null=True)
+    agent_id = IdField(required=False, allow_null=True)
+    attachments = IdListField(required=False, default=list)
     priority = serializers.CharField(required=False, allow_null=True, allow_blank=True)
     tags = serializers.ListField(child=serializers.CharField(max_length=50), required=False, default=list)
     custom_attributes = serializers.DictField(required=False)
 
 
 class AssigneeSerializer(serializers.Serializer):
-    assignee_id = serializers.IntegerField(help_text="Agent id (assignee/user) or team id (assignee/team)")
+    assignee_id = IdField(help_text="Agent id (assignee/user) or team id (assignee/team)")
 
 
 class StatusUpdateSerializer(serializers.Serializer):

@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from conversations.api.serializers.common import EmailListField
 from conversations.models import Attachment, Message
+from helpdesk.api.serializers import IdListField
 
 
 class MediaSerializer(serializers.ModelSerializer):
@@ -128,7 +129,7 @@ class MessageSerializer(serializers.ModelSerializer):
 class MessageCreateSerializer(serializers.Serializer):
     message = serializers.CharField(allow_blank=True, help_text="HTML or text (sanitized)")
     private = serializers.BooleanField(default=False, help_text="An internal note")
-    attachments = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    attachments = IdListField(required=False, default=list)
     to = EmailListField(required=False, default=list)
     cc = EmailListField(required=False, default=list)
     bcc = EmailListField(required=False, default=list)

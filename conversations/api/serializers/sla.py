@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from conversations.models import BusinessHours, SLAPolicy
+from helpdesk.api.serializers import IdField
 
 
 class BusinessHoursSerializer(serializers.ModelSerializer):
@@ -29,7 +30,7 @@ class BusinessHoursSerializer(serializers.ModelSerializer):
 
 
 class SLAPolicySerializer(serializers.ModelSerializer):
-    business_hours_id = serializers.IntegerField(required=False, allow_null=True)
+    business_hours_id = IdField(required=False, allow_null=True)
     conditions = serializers.JSONField(
         required=False, help_text='{"priority": ["High", "Urgent"], "inbox_id": [1], "channel": ["email"]}'
     )

@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from conversations.models import Conversation
+from helpdesk.api.serializers import IdField
 
 
 class TicketSerializer(serializers.ModelSerializer):
@@ -73,6 +74,6 @@ class TicketUpdateSerializer(serializers.Serializer):
     snoozed_until = serializers.CharField(required=False, allow_blank=True, help_text="With status snoozed")
     priority = serializers.CharField(required=False, allow_blank=True, allow_null=True)
     subject = serializers.CharField(max_length=500, required=False)
-    assignee_id = serializers.IntegerField(required=False, allow_null=True)
-    team_id = serializers.IntegerField(required=False, allow_null=True)
+    assignee_id = IdField(required=False, allow_null=True)
+    team_id = IdField(required=False, allow_null=True)
     tags = serializers.ListField(child=serializers.CharField(max_length=50), required=False)
