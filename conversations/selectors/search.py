@@ -51,14 +51,25 @@ def text_match(field: str, query: str) -> Q:
 
 
 def conversation_text_condition(query: str) -> Q:
-    """The subject matches, or the query is the reference number (``123`` or ``#123``), or the
-    contact's email."""
-    condition = text_match("subject", query)
-    digits = query.strip().lstrip("#")
+    """The one conversation search of the UI and the API: the subject, the reference number
+    (``42`` or ``#42``), the contact's name or email, or the text of any message or note (not
+    activity entries). Queries shorter than ``MIN_QUERY_LENGTH`` only match the reference number."""
+    query = " ".join((query or "").split())[:MAX_QUERY_LENGTH]
+    digits = query.lstrip("#")
+    condition = Q(pk__in=[])
     if digits.isdigit() and len(digits) < 10:
         condition |= Q(reference_number=int(digits))
-    if "@" in query:
-        condition |= Q(contact__email=query.strip().lower())
+    if len(query) < MIN_QUERY_LENGTH:
+        return condition
+    messages = (
+        Message.objects.exclude(type=MessageType.ACTIVITY)
+        .filter(text_match("text_content", query))
+        .values("conversation_id")
+    )
+    condition |= text_match("subject", query) | Q(pk__in=messages)
+    condition |= Q(contact__email__icontains=query)
+    for word in query.split()[:3]:
+        condition |= Q(contact__first_name__icontains=word) | Q(contact__last_name__icontains=word)
     return condition
 
 

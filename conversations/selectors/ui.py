@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Max, Q, QuerySet
 
-from conversations.models import Contact, Conversation, Message, MessageType, SavedView, StatusCategory
+from conversations.models import Contact, Conversation, SavedView, StatusCategory
 from conversations.selectors.conversations import apply_filters, apply_ordering, conversation_base
-from conversations.selectors.search import MIN_QUERY_LENGTH, text_match
+from conversations.selectors.search import conversation_text_condition
 from helpdesk.models import Membership, Organization
 
 TAB_KINDS = ("mine", "unassigned", "all", "team", "view")
@@ -24,29 +24,6 @@ class InboxTab:
     kind: str
     team_id: int | None = None
     view: SavedView | None = None
-
-
-def search_condition(text: str) -> Q:
-    """Subject, reference number (``42``/``#42``), the contact's name or email, or any message or
-    note text (full text on PostgreSQL). Words shorter than the search minimum only match the
-    reference number."""
-    text = " ".join((text or "").split())[:200]
-    digits = text.lstrip("#")
-    condition = Q(pk__in=[])
-    if digits.isdigit() and len(digits) < 10:
-        condition |= Q(reference_number=int(digits))
-    if len(text) < MIN_QUERY_LENGTH:
-        return condition
-    messages = (
-        Message.objects.exclude(type=MessageType.ACTIVITY)
-        .filter(text_match("text_content", text))
-        .values("conversation_id")
-    )
-    condition |= text_match("subject", text) | Q(pk__in=messages)
-    condition |= Q(contact__email__icontains=text)
-    for word in text.split()[:3]:
-        condition |= Q(contact__first_name__icontains=word) | Q(contact__last_name__icontains=word)
-    return condition
 
 
 def inbox_conversations(
@@ -80,7 +57,7 @@ def inbox_conversations(
         queryset, organization=organization, membership=membership, filters=filters or {}
     )
     if search.strip():
-        queryset = queryset.filter(search_condition(search))
+        queryset = queryset.filter(conversation_text_condition(search))
     return apply_ordering(queryset, order_by)
 
 

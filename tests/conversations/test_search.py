@@ -87,3 +87,38 @@ def test_postgresql_keeps_the_stored_search_vector_up_to_date(agent_api, org):
     message.save()
     assert agent_api.get("/api/v1/messages/search?query=widget").json()["count"] == 0
     assert agent_api.get("/api/v1/messages/search?query=gadget").json()["count"] == 1
+
+
+def test_api_and_ui_search_find_a_conversation_by_message_text_and_contact_name(
+    agent_api, agent, client, org, other_org
+):
+    from django.urls import reverse
+
+    parcel = make_conversation(
+        org, subject="Delivery", content="The parcel was damaged in transit", email="zed@example.com"
+    )
+    named = make_conversation(org, subject="Question", first_name="Zoe", last_name="Quinlan")
+    make_conversation(org, subject="Other", content="Nothing to see")
+    make_conversation(other_org, subject="Globex", content="Another damaged parcel", first_name="Zoe")
+    client.force_login(agent.user)
+    session = client.session
+    session["organization_id"] = org.pk
+    session.save()
+
+    def api(query):
+        response = agent_api.get("/api/v1/conversations/search", {"query": query})
+        assert response.status_code == 200, response.content
+        return [row["uuid"] for row in response.json()["results"]]
+
+    def api_list(query):
+        response = agent_api.get("/api/v1/conversations/all", {"search": query})
+        assert response.status_code == 200, response.content
+        return [row["uuid"] for row in response.json()["results"]]
+
+    def ui(query):
+        response = client.get(reverse("conversations:inbox"), {"tab": "all", "q": query})
+        assert response.status_code == 200
+        return [str(conversation.uuid) for conversation in response.context["rows"]]
+
+    for query, expected in (("damaged", parcel), ("Zoe", named), ("quinlan", named)):
+        assert api(query) == api_list(query) == ui(query) == [str(expected.uuid)], query

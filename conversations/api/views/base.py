@@ -25,7 +25,9 @@ LIST_PARAMETERS = [
     OpenApiParameter("tags", str, description="Tag names; any of them matches"),
     OpenApiParameter("inbox", str, description="Inbox ids (alias inbox_id)"),
     OpenApiParameter("contact", str, description="Contact ids (alias contact_id)"),
-    OpenApiParameter("search", str, description="Subject, reference number or contact email"),
+    OpenApiParameter(
+        "search", str, description="Subject, reference number, contact name or email, message text"
+    ),
     OpenApiParameter(
         "order_by",
         str,

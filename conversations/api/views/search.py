@@ -15,7 +15,8 @@ QUERY = OpenApiParameter(
     "query",
     str,
     required=True,
-    description="At least 3 characters (full text on PostgreSQL). Newest first; `count` stops at 10,000.",
+    description="At least 3 characters: subject, reference number, contact name or email, message text "
+    "(full text on PostgreSQL). Newest first; `count` stops at 10,000.",
 )
 
 
