@@ -45,3 +45,52 @@ def strip_trailing_slashes(result, generator, request, public):
     """Routes accept both forms; document the seeds' form (no trailing slash)."""
     result["paths"] = {(path.rstrip("/") or "/"): item for path, item in result.get("paths", {}).items()}
     return result
+
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "description": "The one error shape of every failure.",
+    "required": ["error", "code", "fields"],
+    "properties": {
+        "error": {"type": "string", "description": "A sentence for people."},
+        "code": {"type": "string", "description": "A machine code (invalid, not_found, conflict…)."},
+        "fields": {
+            "type": "object",
+            "description": "Per-field messages of a 400.",
+            "additionalProperties": True,
+        },
+        "retry_after": {"type": "integer", "description": "Seconds to wait (429 only)."},
+    },
+}
+
+# Every operation can answer these (bad input, no or wrong credential, a missing permission or
+# role, an unknown or another organization's row, the request throttle); writes can also conflict.
+COMMON_ERRORS = {
+    "400": "Invalid input: see `fields`.",
+    "401": "No credential, or one that is not valid.",
+    "403": "The credential lacks the permission or role this needs.",
+    "404": "Not found (another organization's rows are not found either).",
+    "429": "Too many requests: see `retry_after`.",
+}
+WRITE_ERRORS = {"409": "Conflicts with the current state or an existing record."}
+WRITE_METHODS = {"post", "put", "patch", "delete"}
+
+
+def document_error_responses(result, generator, request, public):
+    """Add the error shape and the statuses every operation can answer to each operation that
+    does not document them itself (a documented one keeps its own description)."""
+    components = result.setdefault("components", {}).setdefault("schemas", {})
+    components["Error"] = ERROR_SCHEMA
+    reference = {"$ref": "#/components/schemas/Error"}
+    for item in result.get("paths", {}).values():
+        for method, operation in item.items():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            errors = {**COMMON_ERRORS, **(WRITE_ERRORS if method in WRITE_METHODS else {})}
+            responses = operation["responses"]
+            for status_code, description in errors.items():
+                response = responses.setdefault(status_code, {"description": description})
+                content = response.setdefault("content", {})
+                if not content:
+                    content["application/json"] = {"schema": reference}
+    return result

@@ -274,6 +274,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "helpdesk.api.schema.strip_trailing_slashes",
+        "helpdesk.api.schema.document_error_responses",
     ],
 }
 

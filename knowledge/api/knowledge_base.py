@@ -112,7 +112,14 @@ class KnowledgeItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Org
             413: OpenApiResponse(description="More than 200 items."),
         },
     )
-    @action(detail=False, methods=["post"], url_path="import", filterset_fields=[], ordering_fields=[])
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import",
+        filterset_fields=[],
+        ordering_fields=[],
+        pagination_class=None,
+    )
     def import_items(self, request):
         """Create up to 200 items from a JSON array, all or nothing (admin)."""
         return _import_response(

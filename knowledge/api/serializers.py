@@ -42,6 +42,7 @@ class ReviewSerializer(serializers.Serializer):
 
 class DocumentSerializer(serializers.ModelSerializer):
     operation_id = serializers.UUIDField(read_only=True, allow_null=True)
+    source_url = serializers.SerializerMethodField()
     uploaded_by = serializers.SerializerMethodField()
     review = serializers.SerializerMethodField()
 
@@ -74,6 +75,12 @@ class DocumentSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(
+        serializers.URLField(allow_null=True, help_text="The page a crawl fetched this from.")
+    )
+    def get_source_url(self, document) -> str | None:
+        return document.source_url or None  # an uploaded file has none (null, not "")
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_uploaded_by(self, document) -> str | None:

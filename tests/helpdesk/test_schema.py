@@ -95,3 +95,43 @@ def test_served_schema_is_the_openapi_document(db):
     assert response.status_code == 200
     body = response.json()
     assert body["openapi"].startswith("3.") and "/api/v1/agents" in body["paths"]
+
+
+def test_every_operation_documents_the_error_shape(schema):
+    missing = [
+        (path, method, status)
+        for path, item in schema["paths"].items()
+        for method, operation in item.items()
+        for status in ("400", "401", "403", "404")
+        + (("409",) if method in ("post", "put", "patch", "delete") else ())
+        if status not in operation["responses"]
+    ]
+
+    assert not missing
+    assert schema["components"]["schemas"]["Error"]["required"] == ["error", "code", "fields"]
+
+
+def test_nullable_fields_are_marked_nullable(schema):
+    components = schema["components"]["schemas"]
+
+    assert components["ConversationList"]["properties"]["next_sla_deadline_at"].get("nullable") is True
+    assert components["Document"]["properties"]["source_url"].get("nullable") is True
+
+
+def test_item_import_answers_an_array_not_a_page(schema):
+    created = schema["paths"]["/api/v1/knowledge_base/items/import"]["post"]["responses"]["201"]
+
+    assert created["content"]["application/json"]["schema"]["type"] == "array"
+
+
+def test_uploaded_document_has_no_source_url(admin_api):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = admin_api.post(
+        "/api/v1/documents",
+        {"file": SimpleUploadedFile("notes.txt", b"Refunds take 14 days.", content_type="text/plain")},
+        format="multipart",
+    )
+
+    assert response.status_code in (201, 202), response.content
+    assert response.json()["source_url"] is None

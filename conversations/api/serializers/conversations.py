@@ -46,7 +46,9 @@ class ConversationListSerializer(serializers.ModelSerializer):
     last_message = serializers.CharField(source="last_message_preview", read_only=True)
     sla_policy_id = serializers.IntegerField(read_only=True, allow_null=True)
     sla_policy_name = serializers.SerializerMethodField()
-    next_sla_deadline_at = serializers.DateTimeField(source="sla_next_deadline_at", read_only=True)
+    next_sla_deadline_at = serializers.DateTimeField(
+        source="sla_next_deadline_at", read_only=True, allow_null=True
+    )
     sla_status = serializers.SerializerMethodField()
     unread_message_count = serializers.SerializerMethodField()
     assignee_last_seen_at = serializers.SerializerMethodField()
@@ -238,7 +240,7 @@ class SLAConversationSerializer(serializers.Serializer):
     assigned_user_id = serializers.IntegerField(source="assigned_agent_id", allow_null=True)
     assigned_team_id = serializers.IntegerField(allow_null=True)
     sla_policy_id = serializers.IntegerField(allow_null=True)
-    next_sla_deadline_at = serializers.DateTimeField(source="sla_next_deadline_at")
+    next_sla_deadline_at = serializers.DateTimeField(source="sla_next_deadline_at", allow_null=True)
     first_response_deadline_at = serializers.DateTimeField(allow_null=True)
     next_response_deadline_at = serializers.DateTimeField(allow_null=True)
     resolution_deadline_at = serializers.DateTimeField(allow_null=True)
