@@ -9,9 +9,19 @@ from django.conf import settings
 
 from chatbots import selectors_ui
 from chatbots.models import Chatbot
-from chatbots.services.chatbots import MAX_CATEGORIES, TEXT_LIMITS
+from chatbots.models.chatbot import DEFAULT_CONFIDENCE_THRESHOLD
+from chatbots.services.chatbots import (
+    CONFIDENCE_RANGE,
+    DEFAULT_MAX_TOKENS,
+    DEFAULT_TEMPERATURE,
+    MAX_CATEGORIES,
+    MAX_TOKENS_RANGE,
+    TEMPERATURE_RANGE,
+    TEXT_LIMITS,
+)
 from chatbots.services.monitor import MAX_ANSWER_CHARS, MAX_QUESTION_CHARS
 from chatbots.services.training import MAX_CHUNK, MIN_CHUNK
+from chatbots.validators import validate_model_name
 from helpdesk import ollama
 from helpdesk.forms import DomainErrorsMixin
 from helpdesk.selectors import team_list
@@ -56,19 +66,19 @@ class ChatbotForm(DomainErrorsMixin, forms.Form):
     name = forms.CharField(
         max_length=TEXT_LIMITS["name"], widget=forms.TextInput(attrs={"placeholder": "Support bot"})
     )
-    model = forms.CharField(max_length=200, required=False)
+    model = forms.CharField(max_length=200, required=False, validators=[validate_model_name])
     ollama_endpoint = forms.ChoiceField(required=False, label="Ollama endpoint")
     temperature = forms.FloatField(
-        min_value=0,
-        max_value=2,
-        initial=0.2,
+        min_value=TEMPERATURE_RANGE[0],
+        max_value=TEMPERATURE_RANGE[1],
+        initial=DEFAULT_TEMPERATURE,
         widget=forms.NumberInput(attrs={"step": "0.1"}),
         help_text="0 answers the same way every time; higher values vary the wording.",
     )
     max_tokens = forms.IntegerField(
-        min_value=1,
-        max_value=32768,
-        initial=1000,
+        min_value=MAX_TOKENS_RANGE[0],
+        max_value=MAX_TOKENS_RANGE[1],
+        initial=DEFAULT_MAX_TOKENS,
         label="Max tokens",
         help_text="The longest answer, in tokens.",
     )
@@ -99,9 +109,9 @@ class ChatbotForm(DomainErrorsMixin, forms.Form):
         help_text="Every document and Q&A item of these categories is a source too, including future ones.",
     )
     confidence_threshold = forms.FloatField(
-        min_value=0,
-        max_value=1,
-        initial=0.35,
+        min_value=CONFIDENCE_RANGE[0],
+        max_value=CONFIDENCE_RANGE[1],
+        initial=DEFAULT_CONFIDENCE_THRESHOLD,
         label="Confidence threshold",
         widget=forms.NumberInput(attrs={"type": "range", "step": "0.05", "min": "0", "max": "1"}),
         help_text="Below this, the bot says it does not know and offers a person instead of guessing.",
@@ -166,21 +176,10 @@ class ChatbotForm(DomainErrorsMixin, forms.Form):
 
     @classmethod
     def initial_for(cls, chatbot: Chatbot) -> dict:
-        return {
-            "name": chatbot.name,
-            "model": chatbot.model,
-            "ollama_endpoint": chatbot.ollama_endpoint,
-            "temperature": chatbot.temperature,
-            "max_tokens": chatbot.max_tokens,
-            "system_prompt": chatbot.system_prompt,
-            "greeting_message": chatbot.greeting_message,
-            "product_documents": [d.pk for d in chatbot.product_documents.all()],
-            "knowledge_categories": chatbot.knowledge_categories,
-            "confidence_threshold": chatbot.confidence_threshold,
-            "handoff_enabled": chatbot.handoff_enabled,
-            "handoff_team": chatbot.handoff_team_id,
-            "is_active": chatbot.is_active,
-        }
+        initial = {name: getattr(chatbot, name) for name in cls.base_fields}
+        initial["product_documents"] = [document.pk for document in chatbot.product_documents.all()]
+        initial["handoff_team"] = chatbot.handoff_team_id
+        return initial
 
     def clean_knowledge_categories(self) -> list[str]:
         values = self.cleaned_data["knowledge_categories"]

@@ -44,7 +44,7 @@ class ChatbotViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Organizat
     @extend_schema(request=ChatbotWriteSerializer, responses=ChatbotSerializer)
     def update(self, request, pk=None):
         chatbot = self.get_object()
-        data = ChatbotWriteSerializer(data=request.data)
+        data = ChatbotWriteSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         chatbot_services.chatbot_update(chatbot=chatbot, **data.validated_data)
         return Response(self._refreshed(chatbot))

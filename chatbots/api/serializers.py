@@ -8,6 +8,16 @@ from rest_framework import serializers
 from chatbots.models import Chatbot, ChatMessage, ChatSession, SessionStatus, Training
 from chatbots.models.chat import AnswerMode
 from chatbots.models.training import TrainingType
+from chatbots.services.chatbots import (
+    CONFIDENCE_RANGE,
+    MAX_CATEGORIES,
+    MAX_TOKENS_RANGE,
+    TEMPERATURE_RANGE,
+    TEXT_LIMITS,
+    ChatbotError,
+    parse_document_ids,
+)
+from chatbots.validators import validate_model_name
 from helpdesk.api.serializers import IdField
 
 # --- chatbots -------------------------------------------------------------------------------------
@@ -48,24 +58,51 @@ class ChatbotSerializer(serializers.ModelSerializer):
         return [document.pk for document in obj.product_documents.all()]
 
 
-class ChatbotWriteSerializer(serializers.Serializer):
-    """Every field is optional on update; ``name`` (or ``bot_name``) is required on create."""
+class DocumentIdsField(serializers.ListField):
+    """Document ids: ``12`` or Novumdesk's ``"doc_12"``."""
 
-    name = serializers.CharField(required=False, allow_blank=True, max_length=300)
-    bot_name = serializers.CharField(required=False, allow_blank=True, max_length=300)
-    model = serializers.CharField(required=False, allow_blank=True, max_length=300)
-    ollama_endpoint = serializers.CharField(required=False, allow_blank=True, max_length=500)
-    temperature = serializers.FloatField(required=False)
-    max_tokens = serializers.IntegerField(required=False)
-    system_prompt = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
-    greeting_message = serializers.CharField(required=False, allow_blank=True)
-    product_documents = serializers.ListField(
-        child=serializers.CharField(), required=False, help_text='Document ids (`12` or `"doc_12"`).'
+    child = serializers.CharField()
+
+    def to_internal_value(self, data):
+        try:
+            return parse_document_ids(super().to_internal_value(data))
+        except ChatbotError as error:
+            raise serializers.ValidationError(error.message)
+
+
+class ChatbotWriteSerializer(serializers.Serializer):
+    """The shape of the settings ``chatbot_create``/``chatbot_update`` take. Every field is
+    optional on update (``partial``); ``name`` (or ``bot_name``) is required on create."""
+
+    name = serializers.CharField(required=False, max_length=TEXT_LIMITS["name"])
+    bot_name = serializers.CharField(
+        required=False, max_length=TEXT_LIMITS["name"], help_text="Nova Chat's name for `name`."
     )
+    model = serializers.CharField(
+        required=False, allow_blank=True, max_length=200, validators=[validate_model_name]
+    )
+    ollama_endpoint = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    temperature = serializers.FloatField(
+        required=False, min_value=TEMPERATURE_RANGE[0], max_value=TEMPERATURE_RANGE[1]
+    )
+    max_tokens = serializers.IntegerField(
+        required=False, min_value=MAX_TOKENS_RANGE[0], max_value=MAX_TOKENS_RANGE[1]
+    )
+    system_prompt = serializers.CharField(
+        required=False, allow_blank=True, max_length=TEXT_LIMITS["system_prompt"]
+    )
+    greeting_message = serializers.CharField(
+        required=False, allow_blank=True, max_length=TEXT_LIMITS["greeting_message"]
+    )
+    product_documents = DocumentIdsField(required=False, help_text='Document ids (`12` or `"doc_12"`).')
     knowledge_categories = serializers.ListField(
-        child=serializers.CharField(allow_blank=True), required=False
+        child=serializers.CharField(allow_blank=True, max_length=100),
+        required=False,
+        max_length=MAX_CATEGORIES,
     )
-    confidence_threshold = serializers.FloatField(required=False)
+    confidence_threshold = serializers.FloatField(
+        required=False, min_value=CONFIDENCE_RANGE[0], max_value=CONFIDENCE_RANGE[1]
+    )
     handoff_enabled = serializers.BooleanField(required=False)
     handoff_team = IdField(required=False, allow_null=True)
     is_active = serializers.BooleanField(required=False)
@@ -74,6 +111,8 @@ class ChatbotWriteSerializer(serializers.Serializer):
         alias = attrs.pop("bot_name", None)
         if alias is not None and "name" not in attrs:
             attrs["name"] = alias
+        if not self.partial and "name" not in attrs:
+            raise serializers.ValidationError({"name": ["A chatbot needs a name."]})
         return attrs
 
 

@@ -1,4 +1,7 @@
-"""Chatbots: create, change and delete, with every setting checked.
+"""Chatbots: create, change and delete.
+
+The form and the serializer check the settings' shape (lengths and ranges: the constants below);
+these services check the business rules.
 
 ``ollama_endpoint`` must be one the organization's admin allowed (``helpdesk.ollama.resolve_endpoint``);
 product documents must be the organization's own; the handoff team too. Changing what a derived
@@ -8,16 +11,25 @@ trained again."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from django.db import transaction
 
 from chatbots.models import Chatbot
+from chatbots.models.chatbot import DEFAULT_CONFIDENCE_THRESHOLD
 from helpdesk import limits, ollama
 from helpdesk.errors import DomainError
 from helpdesk.ids import parse_id
-from helpdesk.models import Organization, Team
+from helpdesk.models import Membership, Organization, Team
+from helpdesk.unset import UNSET, Unset, given
 
+# The shape of the settings, which the form and the serializer check.
 TEXT_LIMITS = {"name": 200, "system_prompt": 20000, "greeting_message": 2000}
+TEMPERATURE_RANGE = (0.0, 2.0)
+MAX_TOKENS_RANGE = (1, 32768)
+CONFIDENCE_RANGE = (0.0, 1.0)
+DEFAULT_TEMPERATURE = 0.2
+DEFAULT_MAX_TOKENS = 1000
 MAX_CATEGORIES = 50
 MAX_DOCUMENTS = 1000
 # Fields a derived model bakes in: changing one of them makes it stale.
@@ -48,7 +60,9 @@ def parse_document_ids(values, *, field: str = "product_documents") -> list[int]
     return ids
 
 
-def organization_documents(*, organization: Organization, ids: list[int], field: str = "product_documents"):
+def organization_documents(
+    *, organization: Organization, ids: Sequence[int], field: str = "product_documents"
+):
     """The organization's documents with these ids; unknown ids (another organization's look the
     same) are refused."""
     from knowledge.models import Document
@@ -60,135 +74,50 @@ def organization_documents(*, organization: Organization, ids: list[int], field:
     return documents
 
 
-def _clean_categories(values) -> list[str]:
-    if values is None:
-        return []
-    if not isinstance(values, list | tuple):
-        raise ChatbotError("Give a list of categories.", field="knowledge_categories")
+def clean_categories(values: Sequence[str]) -> list[str]:
+    """Categories stripped, without blanks and repeats."""
     cleaned: list[str] = []
     for value in values:
         text = str(value).strip()[:100]
         if text and text not in cleaned:
             cleaned.append(text)
-    if len(cleaned) > MAX_CATEGORIES:
-        raise ChatbotError(f"At most {MAX_CATEGORIES} categories.", field="knowledge_categories")
     return cleaned
 
 
-def _number(value, *, field: str, low: float, high: float, integer: bool = False):
-    try:
-        number = int(value) if integer else float(value)
-    except (TypeError, ValueError):
-        raise ChatbotError(f"{field} must be a number.", field=field)
-    if integer and isinstance(value, float) and value != int(value):
-        raise ChatbotError(f"{field} must be a whole number.", field=field)
-    if not low <= number <= high:
-        raise ChatbotError(f"{field} must be between {low:g} and {high:g}.", field=field)
-    return number
-
-
-def _clean(organization: Organization, changes: dict, *, instance: Chatbot | None) -> dict:
+def _business_rules(organization: Organization, changes: dict, *, instance: Chatbot | None) -> dict:
+    """Uniqueness, allowed endpoints and tenancy of well-shaped settings; the documents and the
+    team come back as rows."""
     cleaned = dict(changes)
-    for name, limit in TEXT_LIMITS.items():
-        if name in cleaned:
-            cleaned[name] = str(cleaned[name] or "").strip()
-            if len(cleaned[name]) > limit:
-                raise ChatbotError(f"{name} can have at most {limit} characters.", field=name)
     if "name" in cleaned:
-        if not cleaned["name"]:
-            raise ChatbotError("A chatbot needs a name.", field="name")
+        cleaned["name"] = cleaned["name"].strip()
         clash = Chatbot.objects.filter(organization=organization, name__iexact=cleaned["name"])
         if instance is not None:
             clash = clash.exclude(pk=instance.pk)
         if clash.exists():
             raise ChatbotError("A chatbot with this name exists already.", field="name", code="conflict")
     if "model" in cleaned:
-        model = str(cleaned["model"] or "").strip()
-        cleaned["model"] = ollama.validate_model_name(model) if model else ollama.default_model(organization)
+        cleaned["model"] = cleaned["model"].strip() or ollama.default_model(organization)
     if "ollama_endpoint" in cleaned:
-        endpoint = str(cleaned["ollama_endpoint"] or "").strip()
+        endpoint = cleaned["ollama_endpoint"].strip()
         cleaned["ollama_endpoint"] = (
             ollama.resolve_endpoint(organization, endpoint, field="ollama_endpoint") if endpoint else ""
         )
-    if "temperature" in cleaned:
-        cleaned["temperature"] = _number(cleaned["temperature"], field="temperature", low=0, high=2)
-    if "max_tokens" in cleaned:
-        cleaned["max_tokens"] = _number(
-            cleaned["max_tokens"], field="max_tokens", low=1, high=32768, integer=True
-        )
-    if "confidence_threshold" in cleaned:
-        cleaned["confidence_threshold"] = _number(
-            cleaned["confidence_threshold"], field="confidence_threshold", low=0, high=1
-        )
     if "knowledge_categories" in cleaned:
-        cleaned["knowledge_categories"] = _clean_categories(cleaned["knowledge_categories"])
+        cleaned["knowledge_categories"] = clean_categories(cleaned["knowledge_categories"])
     if "product_documents" in cleaned:
-        ids = parse_document_ids(cleaned["product_documents"])
-        cleaned["product_documents"] = organization_documents(organization=organization, ids=ids)
-    if "handoff_team" in cleaned:
-        team = cleaned["handoff_team"]
-        team_id = team.pk if isinstance(team, Team) else team
-        if team_id in (None, ""):
-            cleaned["handoff_team"] = None
-        else:
-            found = Team.objects.filter(organization=organization, pk=_team_id(team_id)).first()
-            if found is None:
-                raise ChatbotError("Unknown team.", field="handoff_team")
-            cleaned["handoff_team"] = found
-    for flag in ("handoff_enabled", "is_active"):
-        if flag in cleaned:
-            cleaned[flag] = bool(cleaned[flag])
+        cleaned["product_documents"] = organization_documents(
+            organization=organization, ids=list(dict.fromkeys(cleaned["product_documents"]))
+        )
+    if cleaned.get("handoff_team") is not None:
+        team = Team.objects.filter(organization=organization, pk=cleaned["handoff_team"]).first()
+        if team is None:
+            raise ChatbotError("Unknown team.", field="handoff_team")
+        cleaned["handoff_team"] = team
     return cleaned
 
 
-def _team_id(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise ChatbotError("Unknown team.", field="handoff_team")
-
-
-EDITABLE_FIELDS = (
-    "name",
-    "model",
-    "ollama_endpoint",
-    "temperature",
-    "max_tokens",
-    "system_prompt",
-    "greeting_message",
-    "product_documents",
-    "knowledge_categories",
-    "confidence_threshold",
-    "handoff_enabled",
-    "handoff_team",
-    "is_active",
-)
-
-
-def _unknown_fields(fields: dict) -> None:
-    unknown = set(fields) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise ChatbotError(f"Unknown chatbot settings: {', '.join(sorted(unknown))}.")
-
-
-@transaction.atomic
-def chatbot_create(*, organization: Organization, created_by=None, **fields) -> Chatbot:
-    _unknown_fields(fields)
-    limits.ensure_within_limit(organization, "chatbots")
-    fields.setdefault("model", "")
-    fields.setdefault("name", "")
-    cleaned = _clean(organization, fields, instance=None)
-    documents = cleaned.pop("product_documents", None)
-    chatbot = Chatbot.objects.create(organization=organization, created_by=created_by, **cleaned)
-    if documents:
-        chatbot.product_documents.set(documents)
-    return chatbot
-
-
-@transaction.atomic
-def chatbot_update(*, chatbot: Chatbot, **changes) -> Chatbot:
-    _unknown_fields(changes)
-    cleaned = _clean(chatbot.organization, changes, instance=chatbot)
+def _save(chatbot: Chatbot, changes: dict) -> Chatbot:
+    cleaned = _business_rules(chatbot.organization, changes, instance=chatbot if chatbot.pk else None)
     documents = cleaned.pop("product_documents", None)
     stale = any(name in cleaned and cleaned[name] != getattr(chatbot, name) for name in BAKED_FIELDS)
     for name, value in cleaned.items():
@@ -199,6 +128,59 @@ def chatbot_update(*, chatbot: Chatbot, **changes) -> Chatbot:
     if documents is not None:
         chatbot.product_documents.set(documents)
     return chatbot
+
+
+# The two signatures below are the one list of a chatbot's editable settings.
+
+
+@transaction.atomic
+def chatbot_create(
+    *,
+    organization: Organization,
+    created_by: Membership | None = None,
+    name: str,
+    model: str = "",
+    ollama_endpoint: str = "",
+    temperature: float = DEFAULT_TEMPERATURE,
+    max_tokens: int = DEFAULT_MAX_TOKENS,
+    system_prompt: str = "",
+    greeting_message: str = "",
+    product_documents: Sequence[int] = (),
+    knowledge_categories: Sequence[str] = (),
+    confidence_threshold: float = DEFAULT_CONFIDENCE_THRESHOLD,
+    handoff_enabled: bool = True,
+    handoff_team: int | None = None,
+    is_active: bool = True,
+) -> Chatbot:
+    """A new chatbot, within the plan's limit, with a name no other bot of the organization has.
+    ``model`` blank: the organization's default model; ``ollama_endpoint`` blank: its default
+    endpoint, else one its admin allowed; documents and team: the organization's own."""
+    settings = given(locals(), exclude=("organization", "created_by"))
+    limits.ensure_within_limit(organization, "chatbots")
+    return _save(Chatbot(organization=organization, created_by=created_by), settings)
+
+
+@transaction.atomic
+def chatbot_update(
+    *,
+    chatbot: Chatbot,
+    name: str | Unset = UNSET,
+    model: str | Unset = UNSET,
+    ollama_endpoint: str | Unset = UNSET,
+    temperature: float | Unset = UNSET,
+    max_tokens: int | Unset = UNSET,
+    system_prompt: str | Unset = UNSET,
+    greeting_message: str | Unset = UNSET,
+    product_documents: Sequence[int] | Unset = UNSET,
+    knowledge_categories: Sequence[str] | Unset = UNSET,
+    confidence_threshold: float | Unset = UNSET,
+    handoff_enabled: bool | Unset = UNSET,
+    handoff_team: int | None | Unset = UNSET,
+    is_active: bool | Unset = UNSET,
+) -> Chatbot:
+    """Change the settings given (``UNSET`` ones stay), by the rules of ``chatbot_create``.
+    Changing what a derived model baked in sends the bot back to its base model."""
+    return _save(chatbot, given(locals(), exclude=("chatbot",)))
 
 
 def chatbot_attach_documents(*, chatbot: Chatbot, documents) -> None:
