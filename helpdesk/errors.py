@@ -34,3 +34,12 @@ class DomainError(Exception):
     @property
     def status_code(self) -> int:
         return STATUS_FOR_CODE.get(self.code, 400)
+
+
+class BackendUnavailable(DomainError):
+    """A service outside the process (Ollama, the embedding model server, the vector store,
+    outbound HTTP, SMTP/IMAP, the broker) could not be reached or answered with a transient
+    failure. Every adapter raises a subclass; background jobs retry on this class (and only
+    on it); the API answers 503 with the error shape."""
+
+    code = "unavailable"
