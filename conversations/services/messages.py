@@ -18,6 +18,7 @@ from conversations.services.attachments import attachments_for_message, attachme
 from conversations.services.contacts import ensure_not_blocked
 from conversations.services.lifecycle import conversation_reopen, ensure_not_merged
 from conversations.services.sla import sla_recompute
+from helpdesk.errors import exception_reason
 from helpdesk.models import Membership
 
 MESSAGE_MAX_LENGTH = 200_000
@@ -181,7 +182,7 @@ def message_deliver(*, message_id: int) -> Message | None:
             channels.deliver(message)
         except Exception as exc:  # the transport failed: record why; an agent may retry
             message.status = MessageStatus.FAILED
-            message.delivery_error = f"{exc.__class__.__name__}: {exc}"[:1000]
+            message.delivery_error = exception_reason(exc)[:1000]
         else:
             message.status = MessageStatus.SENT
             message.delivery_error = ""

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
-from helpdesk.errors import DomainError
+from helpdesk.errors import DomainError, readable
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ class BackendUnavailable(ServiceError):
 
 
 def error_body(message: str, code: str, fields: dict | None = None) -> dict:
-    return {"error": message, "code": code, "fields": fields or {}}
+    return {"error": readable(message), "code": code, "fields": fields or {}}
 
 
 def _first_message(detail) -> str:

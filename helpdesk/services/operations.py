@@ -9,7 +9,7 @@ from collections.abc import Callable
 from django.db.models import F
 from django.utils import timezone
 
-from helpdesk.errors import DomainError
+from helpdesk.errors import DomainError, readable
 from helpdesk.models import Operation, Organization
 from helpdesk.models.operation import OperationStatus
 
@@ -91,7 +91,7 @@ def operation_succeed(
 
 def operation_fail(*, operation: Operation, error: str) -> Operation:
     operation.status = OperationStatus.FAILED
-    operation.error = error
+    operation.error = readable(error)
     operation.message = "Failed"
     operation.finished_at = timezone.now()
     operation.save()

@@ -100,8 +100,8 @@ def check_docx_archive(data: bytes) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         entries = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise UnsupportedFile(f"The file is not a readable DOCX (broken ZIP archive: {exc}).", field="file")
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise UnsupportedFile("The file is not a readable DOCX: its ZIP archive is broken.", field="file")
     max_entries = settings.KNOWLEDGE_DOCX_MAX_ENTRIES
     if len(entries) > max_entries:
         raise ArchiveRefused(

@@ -21,7 +21,9 @@ os.environ.setdefault("SCARF_NO_ANALYTICS", "true")
 
 import spacy  # noqa: E402
 import unstructured.nlp.tokenize as unstructured_tokenize  # noqa: E402
+from django.conf import settings  # noqa: E402
 
+from helpdesk.errors import DomainError  # noqa: E402
 from knowledge.ingestion.formats import decode_text  # noqa: E402
 from knowledge.ingestion.rst import rst_to_markdown  # noqa: E402
 from knowledge.models import DocumentFormat  # noqa: E402
@@ -93,17 +95,42 @@ def _text_of(data: bytes) -> str:
     return text
 
 
+CORRUPT_PDF = (
+    "The PDF is corrupt and cannot be read. Open it in a PDF viewer, save or print it to a new "
+    "PDF, and upload that copy."
+)
+
+
 def _check_pdf(data: bytes) -> None:
+    """Refuse, before the slow partitioning, a PDF that is encrypted, damaged, empty or longer
+    than ``KNOWLEDGE_MAX_PDF_PAGES`` pages (counting pages reads only the page tree)."""
     import pikepdf
 
     try:
         with pikepdf.open(io.BytesIO(data)) as pdf:
-            if len(pdf.pages) == 0:
-                raise ExtractionError("The PDF has no pages.")
+            pages = len(pdf.pages)
     except pikepdf.PasswordError:
         raise ExtractionError("The PDF is encrypted with a password: upload an unprotected copy.")
-    except pikepdf.PdfError as exc:
-        raise ExtractionError(f"The PDF is corrupt or unreadable ({str(exc)[:200]}).")
+    except (pikepdf.PdfError, ValueError, RecursionError) as exc:
+        logger.info("unreadable PDF: %s", exc)
+        raise ExtractionError(CORRUPT_PDF)
+    if pages == 0:
+        raise ExtractionError("The PDF has no pages.")
+    limit = settings.KNOWLEDGE_MAX_PDF_PAGES
+    if pages > limit:
+        raise ExtractionError(
+            f"The PDF has {pages} pages; the limit is {limit}. Split it into smaller documents."
+        )
+
+
+UNREADABLE = {
+    DocumentFormat.PDF: CORRUPT_PDF,
+    DocumentFormat.DOCX: (
+        "The DOCX file is damaged or not a real Word document. Open it in Word or LibreOffice, "
+        "save it again as .docx, and upload that copy."
+    ),
+}
+UNREADABLE_OTHER = "The {format} file could not be read: its content is damaged or malformed."
 
 
 def _partition(data: bytes, fmt: str) -> list:
@@ -144,13 +171,12 @@ def partition_document(data: bytes, fmt: str) -> list[Element]:
         raw = _partition(data, fmt)
     except ExtractionError:
         raise
-    except Exception as exc:
-        if exc.__class__.__name__ in ("DomainError", "UnsupportedFile", "ArchiveRefused"):
-            raise ExtractionError(str(exc))
+    except DomainError as exc:  # the archive checks of DOCX
+        raise ExtractionError(exc.message)
+    except Exception:
+        # The parsers' own messages name Python objects and internals: log them, say it plainly.
         logger.warning("partitioning a %s failed", fmt, exc_info=True)
-        raise ExtractionError(
-            f"The {fmt.upper()} file could not be read ({exc.__class__.__name__}: {str(exc)[:200]})."
-        )
+        raise ExtractionError(UNREADABLE.get(fmt, UNREADABLE_OTHER.format(format=fmt.upper())))
     elements = []
     for item in raw:
         kind = item.__class__.__name__

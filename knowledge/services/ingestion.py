@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from helpdesk import events
+from helpdesk.errors import readable
 from helpdesk.models import Operation
 from helpdesk.services import operations as operation_services
 from knowledge import embeddings, vectorstore
@@ -82,7 +83,7 @@ def index_document_chunks(*, document: Document, on_batch=None) -> int:
 
 
 def document_ingest_failed(*, document: Document, operation: Operation | None, reason: str) -> Document:
-    reason = reason.strip() or "Ingestion failed."
+    reason = readable(reason) or "Ingestion failed."
     training = TrainingStatus.FAILED if document.train_ai else document.training_status
     Document.objects.filter(pk=document.pk).update(
         status=DocumentStatus.FAILED, training_status=training, error=reason[:2000], updated_at=timezone.now()
@@ -116,8 +117,9 @@ def _read_file(document: Document) -> bytes:
     try:
         with document.file.open("rb") as handle:
             return handle.read()
-    except (OSError, ValueError) as exc:
-        raise ExtractionError(f"The stored file cannot be read ({exc}).")
+    except (OSError, ValueError):
+        logger.warning("stored file of document %s cannot be read", document.pk, exc_info=True)
+        raise ExtractionError("The stored file is missing or unreadable: upload the document again.")
 
 
 def document_ingest(
