@@ -111,6 +111,39 @@ def detect_type(head: bytes, filename: str) -> str:
     return text_type or "application/octet-stream"
 
 
+def image_decodes(stream, content_type: str) -> bool:
+    """Whether ``stream`` is a whole image of ``content_type`` that Pillow can decode: the
+    signature alone (a PNG header followed by random bytes) is not enough to be shown inline.
+    The stream is left at its start."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        stream.seek(0)
+        with Image.open(stream) as image:
+            if Image.MIME.get(image.format or "") != content_type:
+                return False
+            image.verify()  # structure and checksums
+        stream.seek(0)
+        with Image.open(stream) as image:
+            image.load()  # the pixel data itself
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError, EOFError):
+        return False
+    finally:
+        stream.seek(0)
+    return True
+
+
+def attachment_presentation(*, attachment: Attachment, stream) -> tuple[bool, str]:
+    """How to serve a stored file: (inline?, content type). Only a raster image that the upload
+    check marked inline and that still decodes is shown inline; an image that does not decode
+    (stored before that check, or altered since) downloads as ``application/octet-stream``."""
+    if attachment.content_type not in INLINE_SAFE_TYPES:
+        return False, attachment.content_type
+    if attachment.disposition == "inline" and image_decodes(stream, attachment.content_type):
+        return True, attachment.content_type
+    return False, "application/octet-stream"
+
+
 def attachment_upload(
     *,
     organization: Organization,
@@ -136,6 +169,12 @@ def attachment_upload(
         raise UploadRejected(f"Files of type {content_type} are not accepted.", field="files")
     if images_only and content_type not in INLINE_SAFE_TYPES:
         raise UploadRejected("Use a PNG, JPEG, GIF or WebP image.", field="files")
+    if content_type in INLINE_SAFE_TYPES and not image_decodes(upload, content_type):
+        raise UploadRejected(
+            f"The file starts like a {content_type.split('/')[1].upper()} image but cannot be decoded: "
+            "it is damaged or not an image. Save it again from an image editor, or send it as a ZIP.",
+            field="files",
+        )
     extension = _extension(filename)
     allowed_extensions = ALLOWED_TYPES[content_type]
     if extension and extension not in allowed_extensions:

@@ -1,5 +1,5 @@
 """Attachment downloads for the agent UI, scoped to the member's organization. Only raster images
-the upload check marked safe are shown inline; everything else (SVG included) downloads."""
+the upload check marked safe, and that decode, are shown inline; everything else (SVG included) downloads."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from django.http import FileResponse, Http404
 from django.views.decorators.http import require_GET
 
 from conversations.selectors import catalog
-from conversations.services.attachments import INLINE_SAFE_TYPES
+from conversations.services.attachments import attachment_presentation
 from helpdesk.models import Role
 from helpdesk.views.access import member_view
 
@@ -18,11 +18,11 @@ def attachment_download(request, tenant, uuid):
     attachment = catalog.attachment_list(organization=tenant.organization).filter(uuid=uuid).first()
     if attachment is None:
         raise Http404("No such attachment.")
-    inline = attachment.disposition == "inline" and attachment.content_type in INLINE_SAFE_TYPES
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError:
         raise Http404("The file is missing.")
+    inline, _ = attachment_presentation(attachment=attachment, stream=handle)
     response = FileResponse(
         handle,
         as_attachment=not inline,

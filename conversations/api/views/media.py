@@ -12,7 +12,6 @@ from rest_framework.response import Response
 from conversations.api.serializers.messages import MediaSerializer, MediaUploadSerializer
 from conversations.selectors import catalog as selectors
 from conversations.services import attachments
-from conversations.services.attachments import INLINE_SAFE_TYPES
 from helpdesk.api.viewsets import OrganizationScopedViewSet
 
 # Downloads never run as a page: no scripts, no plugins, no same-origin access (covers SVG and
@@ -36,7 +35,9 @@ class MediaViewSet(mixins.RetrieveModelMixin, OrganizationScopedViewSet):
         responses={
             201: MediaSerializer,
             413: OpenApiResponse(description="Larger than MAX_UPLOAD_MB"),
-            415: OpenApiResponse(description="A type we do not accept, or content not matching the name"),
+            415: OpenApiResponse(
+                description="A type we do not accept, content not matching the name, or an image that does not decode"
+            ),
         },
         description="Upload a file (field `files`); attach it to a message by its id.",
     )
@@ -51,19 +52,17 @@ class MediaViewSet(mixins.RetrieveModelMixin, OrganizationScopedViewSet):
         parameters=[OpenApiParameter("uuid", OpenApiTypes.UUID, OpenApiParameter.PATH)],
         responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
         description=(
-            "The file. PNG, JPEG, GIF and WebP images are served inline; everything else (SVG "
-            "included) as an attachment, always with X-Content-Type-Options: nosniff."
+            "The file. PNG, JPEG, GIF and WebP images that decode are served inline; everything "
+            "else (SVG included) as an attachment, always with X-Content-Type-Options: nosniff."
         ),
     )
     @action(detail=True, methods=["get"], url_name="download")
     def download(self, request, uuid=None):
         attachment = self.get_object()
-        inline = attachment.content_type in INLINE_SAFE_TYPES
+        handle = attachment.file.open("rb")
+        inline, content_type = attachments.attachment_presentation(attachment=attachment, stream=handle)
         response = FileResponse(
-            attachment.file.open("rb"),
-            as_attachment=not inline,
-            filename=attachment.filename,
-            content_type=attachment.content_type,
+            handle, as_attachment=not inline, filename=attachment.filename, content_type=content_type
         )
         response["X-Content-Type-Options"] = "nosniff"
         response["Content-Security-Policy"] = DOWNLOAD_CSP
