@@ -3,7 +3,11 @@
 Loopback, private, link-local, multicast, reserved and cloud-metadata addresses are refused
 unless the organization's admin (``allowed_outbound_hosts``) or the server configuration
 (``OUTBOUND_ALLOWED_HOSTS``) lists the host, IP or CIDR. Every address a name resolves to is
-checked, and the request is then pinned to a checked address so DNS cannot change under us."""
+checked, and the request is then pinned to a checked address so DNS cannot change under us.
+
+Two errors: ``OutboundRefused`` (the guard said no: permanent, never retried) and
+``OutboundUnavailable`` (a ``BackendUnavailable``: the address could not be reached or did not
+answer in time; ``OutboundTimeout`` for the latter), so callers never handle httpx's own errors."""
 
 from __future__ import annotations
 
@@ -15,11 +19,21 @@ from urllib.parse import urlsplit
 import httpx
 from django.conf import settings
 
+from helpdesk.errors import BackendUnavailable, DomainError, exception_reason
+
 METADATA_HOSTS = {"metadata.google.internal", "metadata", "instance-data"}
 
 
-class OutboundRefused(Exception):
+class OutboundRefused(DomainError):
     """The URL is not allowed (bad scheme, internal address not allow-listed, unresolvable)."""
+
+
+class OutboundUnavailable(BackendUnavailable):
+    """The checked address could not be reached or dropped the connection (transient)."""
+
+
+class OutboundTimeout(OutboundUnavailable):
+    """The checked address did not answer within the timeout (transient)."""
 
 
 @dataclass(frozen=True)
@@ -119,9 +133,22 @@ def request(
     method: str, url: str, *, organization=None, timeout: float | None = None, **kwargs
 ) -> httpx.Response:
     """Make one outbound request after the guard has checked ``url``. Redirects are not followed
-    (a redirect could point inside); callers that want them check each hop with ``check_url``."""
+    (a redirect could point inside); callers that want them check each hop with ``check_url``.
+    Raises ``OutboundRefused`` when the guard refuses, ``OutboundTimeout`` when no answer came in
+    time, ``OutboundUnavailable`` for any other transport failure; any HTTP status is returned."""
     checked = check_url(url, organization=organization)
     timeout = timeout if timeout is not None else settings.OUTBOUND_TIMEOUT
     headers = {"User-Agent": "Parley/1.0 (+self-hosted helpdesk)", **kwargs.pop("headers", {})}
-    with httpx.Client(transport=_PinnedTransport(checked), timeout=timeout, follow_redirects=False) as client:
-        return client.request(method, checked.url, headers=headers, **kwargs)
+    try:
+        with httpx.Client(
+            transport=_PinnedTransport(checked), timeout=timeout, follow_redirects=False
+        ) as client:
+            return client.request(method, checked.url, headers=headers, **kwargs)
+    except httpx.TimeoutException as exc:
+        raise OutboundTimeout(
+            f"Timed out after {timeout:g}s waiting for {checked.host}.", extra={"host": checked.host}
+        ) from exc
+    except httpx.HTTPError as exc:  # refused, reset, TLS failure, broken encoding…
+        raise OutboundUnavailable(
+            f"Could not reach {checked.host}: {exception_reason(exc)}", extra={"host": checked.host}
+        ) from exc

@@ -103,8 +103,8 @@ def fetch(url: str, *, organization, site: str | None = None) -> tuple[str, http
                     "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5",
                 },
             )
-        except httpx.HTTPError as exc:
-            raise FetchError(f"{exc.__class__.__name__}: {exc}") from exc
+        except outbound.OutboundUnavailable as exc:
+            raise FetchError(exc.message) from exc
         location = response.headers.get("location")
         if response.status_code in REDIRECT_CODES and location:
             current = normalize_url(urljoin(current, location))

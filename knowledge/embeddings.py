@@ -8,7 +8,8 @@
 
 Texts are sent in batches of ``EMBEDDING_BATCH_SIZE``. ``embedding_model_name()`` names the
 vectors' model: the vector store keeps one collection per model. Failures of the backend raise
-``EmbeddingUnavailable``."""
+``EmbeddingUnavailable`` (a ``BackendUnavailable``: jobs retry it, the API answers 503). Ollama is
+reached only through the one Ollama adapter, ``helpdesk.ollama``."""
 
 from __future__ import annotations
 
@@ -17,6 +18,9 @@ import os
 import threading
 
 from django.conf import settings
+
+from helpdesk import ollama as ollama_adapter
+from helpdesk.errors import BackendUnavailable, DomainError
 
 logger = logging.getLogger(__name__)
 
@@ -28,7 +32,7 @@ _model = None
 _model_lock = threading.Lock()
 
 
-class EmbeddingUnavailable(Exception):
+class EmbeddingUnavailable(BackendUnavailable):
     """The embedding backend failed (model missing, Ollama unreachable…)."""
 
 
@@ -80,27 +84,12 @@ def _embed_local(texts: list[str]) -> list[list[float]]:
     return [[float(value) for value in vector] for vector in vectors]
 
 
-def _ollama_embed_direct(texts: list[str], model: str) -> list[list[float]]:
-    """Used only when ``helpdesk.ollama`` offers no ``embed``: the client, with a timeout."""
-    import ollama
-
-    client = ollama.Client(host=settings.OLLAMA_HOST, timeout=settings.OLLAMA_TIMEOUT)
-    return [list(vector) for vector in client.embed(model=model, input=texts).embeddings]
-
-
 def _embed_ollama(texts: list[str]) -> list[list[float]]:
     model = _ollama_model()
     try:
-        from helpdesk import ollama as ollama_adapter
-    except ImportError:  # pragma: no cover - the core adapter is part of the project
-        ollama_adapter = None
-    try:
-        if ollama_adapter is not None and hasattr(ollama_adapter, "embed"):
-            vectors = ollama_adapter.embed(texts, model=model)
-        else:
-            vectors = _ollama_embed_direct(texts, model)
-    except Exception as exc:
-        raise EmbeddingUnavailable(f"Ollama embedding with {model} failed: {exc}") from exc
+        vectors = ollama_adapter.embed(texts, model=model)
+    except DomainError as exc:  # OllamaUnavailable, OllamaModelNotFound, OllamaError, bad name
+        raise EmbeddingUnavailable(f"Ollama embedding with {model} failed: {exc.message}") from exc
     if len(vectors) != len(texts):
         raise EmbeddingUnavailable(f"Ollama returned {len(vectors)} vectors for {len(texts)} texts.")
     return [_normalized([float(value) for value in vector]) for vector in vectors]

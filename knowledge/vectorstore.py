@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 
+from helpdesk.errors import BackendUnavailable
 from knowledge import embeddings as embedding_adapter
 from knowledge.scope import SourceScope
 
@@ -29,7 +30,7 @@ _client_lock = threading.Lock()
 _collections: dict[str, object] = {}
 
 
-class VectorStoreUnavailable(Exception):
+class VectorStoreUnavailable(BackendUnavailable):
     """The vector store could not be reached or refused the request."""
 
 
@@ -98,6 +99,8 @@ def _collection(organization, *, create: bool):
     if name in _collections:
         return _collections[name]
     chroma = client()
+    from chromadb.errors import NotFoundError
+
     try:
         if create:
             found = chroma.get_or_create_collection(
@@ -107,13 +110,11 @@ def _collection(organization, *, create: bool):
             )
         else:
             found = chroma.get_collection(name, embedding_function=None)
+    except NotFoundError as exc:
+        if create:
+            raise VectorStoreUnavailable(f"Vector store error: {exc}") from exc
+        return None  # the organization has indexed nothing with this model yet
     except Exception as exc:
-        if not create and exc.__class__.__name__ in (
-            "NotFoundError",
-            "InvalidCollectionException",
-            "ValueError",
-        ):
-            return None
         raise VectorStoreUnavailable(f"Vector store error: {exc}") from exc
     recorded = (found.metadata or {}).get("embedding_model")
     if recorded and recorded != model:  # a name clash after slugging: never mix models

@@ -19,7 +19,7 @@ from chatbots.services import grounding as grounding_
 from chatbots.services.prompting import PromptSource, answer_messages, neutralize, system_message
 from chatbots.services.scope import Rewrite, bot_scope, bot_sources, rewrite_query
 from helpdesk import ollama
-from helpdesk.errors import DomainError
+from helpdesk.errors import BackendUnavailable, DomainError
 
 logger = logging.getLogger(__name__)
 
@@ -124,9 +124,9 @@ def plan_answer(
     retrieval_started = time.perf_counter()
     try:
         plan.chunks = bot_sources(chatbot=chatbot, query=rewrite.query, scope=bot_scope(chatbot))
-    except Exception as exc:  # the vector store being down must not break the chat: say so, hand off
-        logger.exception("retrieval failed for chatbot %s", chatbot.pk)
-        plan.details["retrieval_error"] = str(exc)[:300] or exc.__class__.__name__
+    except BackendUnavailable as exc:  # a backend being down must not break the chat: say so, hand off
+        logger.warning("retrieval failed for chatbot %s: %s", chatbot.pk, exc.message)
+        plan.details["retrieval_error"] = exc.message[:300]
     retrieval_ms = round((time.perf_counter() - retrieval_started) * 1000, 2)
     plan.prompt_sources = [
         PromptSource(

@@ -18,7 +18,7 @@ from conversations.services.attachments import attachments_for_message, attachme
 from conversations.services.contacts import ensure_not_blocked
 from conversations.services.lifecycle import conversation_reopen, ensure_not_merged
 from conversations.services.sla import sla_recompute
-from helpdesk.errors import exception_reason
+from helpdesk.errors import DomainError
 from helpdesk.models import Membership
 
 MESSAGE_MAX_LENGTH = 200_000
@@ -180,9 +180,9 @@ def message_deliver(*, message_id: int) -> Message | None:
         message.delivery_attempts += 1
         try:
             channels.deliver(message)
-        except Exception as exc:  # the transport failed: record why; an agent may retry
+        except DomainError as exc:  # not sendable, or the mail server did not take it: an agent may retry
             message.status = MessageStatus.FAILED
-            message.delivery_error = exception_reason(exc)[:1000]
+            message.delivery_error = exc.message[:1000]
         else:
             message.status = MessageStatus.SENT
             message.delivery_error = ""

@@ -37,11 +37,6 @@ class Conflict(ServiceError):
     default_code = "conflict"
 
 
-class BackendUnavailable(ServiceError):
-    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-    default_code = "backend_unavailable"
-
-
 def error_body(message: str, code: str, fields: dict | None = None) -> dict:
     return {"error": readable(message), "code": code, "fields": fields or {}}
 

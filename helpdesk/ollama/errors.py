@@ -1,6 +1,6 @@
 """The one family of errors the Ollama adapter raises (``DomainError``: the API maps them)."""
 
-from helpdesk.errors import DomainError
+from helpdesk.errors import BackendUnavailable, DomainError
 
 
 class OllamaError(DomainError):
@@ -9,8 +9,9 @@ class OllamaError(DomainError):
     code = "bad_gateway"
 
 
-class OllamaUnavailable(OllamaError):
-    """Ollama could not be reached, dropped the connection or did not answer in time (503)."""
+class OllamaUnavailable(OllamaError, BackendUnavailable):
+    """Ollama could not be reached, dropped the connection or did not answer in time (503).
+    Transient: a ``BackendUnavailable``, so background jobs retry it."""
 
     code = "unavailable"
 

@@ -18,7 +18,6 @@ import logging
 import secrets
 from datetime import timedelta
 
-import httpx
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
@@ -351,12 +350,8 @@ def webhook_delivery_attempt(*, delivery: WebhookDelivery) -> bool:
             last_error=f"Refused: {exc}"[:ERROR_MAX_CHARS],
         )
         return False
-    except httpx.TimeoutException as exc:
-        error = f"Timed out after {settings.OUTBOUND_TIMEOUT:g}s ({exc.__class__.__name__})."
-        return _give_up_or_retry(delivery, error=error, status_code=None, body="")
-    except httpx.HTTPError as exc:
-        error = f"{exc.__class__.__name__}: {exc}" if str(exc) else exc.__class__.__name__
-        return _give_up_or_retry(delivery, error=error, status_code=None, body="")
+    except outbound.OutboundUnavailable as exc:  # timed out, refused, reset
+        return _give_up_or_retry(delivery, error=exc.message, status_code=None, body="")
 
     response_body = response.text[:RESPONSE_BODY_MAX_CHARS]
     if 200 <= response.status_code < 300:

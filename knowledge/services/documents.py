@@ -11,7 +11,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 
 from helpdesk import limits
-from helpdesk.errors import DomainError
+from helpdesk.errors import BackendUnavailable, DomainError
 from helpdesk.models import Operation
 from helpdesk.services import operations as operation_services
 from knowledge import vectorstore
@@ -334,8 +334,10 @@ def _refresh_vector_metadata(document: Document) -> None:
 
     try:
         index_document_chunks(document=document)
-    except Exception:
-        logger.exception("could not refresh the vectors of document %s; reingest it", document.pk)
+    except BackendUnavailable as exc:  # the embedding model or the vector store is down
+        logger.warning(
+            "could not refresh the vectors of document %s; reingest it: %s", document.pk, exc.message
+        )
 
 
 def document_delete(*, document: Document) -> None:

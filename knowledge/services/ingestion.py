@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from helpdesk import events
-from helpdesk.errors import readable
+from helpdesk.errors import BackendUnavailable, readable
 from helpdesk.models import Operation
 from helpdesk.services import operations as operation_services
 from knowledge import embeddings, vectorstore
@@ -24,7 +24,8 @@ from knowledge.services.documents import document_record_event
 
 logger = logging.getLogger(__name__)
 
-TransientIngestionError = (vectorstore.VectorStoreUnavailable, embeddings.EmbeddingUnavailable)
+# What the ingest tasks retry: the embedding model or the vector store being down.
+TransientIngestionError = BackendUnavailable
 
 
 def embedding_text(*, title: str, section: str, text: str) -> str:
