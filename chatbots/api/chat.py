@@ -5,9 +5,8 @@ Agents see and use their own sessions; admins every session of the organization 
 retrieval details of each answer). Another member's session answers 404 like a missing one."""
 
 from django.http import Http404
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import mixins, renderers, status
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import mixins, renderers, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -33,7 +32,14 @@ from helpdesk.api.viewsets import OrganizationScopedViewSet, TenantMixin
 from helpdesk.models import Role
 
 EVENT_STREAM = OpenApiResponse(
-    response=OpenApiTypes.STR,
+    # OpenAPI 3.0: the schema of a text/event-stream describes each of its events.
+    response=inline_serializer(
+        "AnswerStreamEvent",
+        {
+            "event": serializers.ChoiceField(choices=["token", "done"]),
+            "data": serializers.CharField(help_text="The event's JSON: {token} or the whole answer."),
+        },
+    ),
     description=(
         '`text/event-stream`: `event: token` with `data: {"token": "…"}` as the model produces text, '
         "then one `event: done` with `data: {response, session_id, confidence, sources, index, mode, "
@@ -137,7 +143,10 @@ class ChatStreamView(SessionAccessMixin, APIView):
     renderer_classes = [renderers.JSONRenderer, renderers.BrowsableAPIRenderer, EventStreamRenderer]
 
     @extend_schema(
-        responses={(200, "text/event-stream"): EVENT_STREAM},
+        responses={
+            (200, "text/event-stream"): EVENT_STREAM,
+            409: OpenApiResponse(description="No question of this session waits for an answer."),
+        },
         description=(
             "SysAid's stream flow: streams the answer to the latest question of session `sid` that has no "
             "answer yet (stored by `POST chat/message` with `stream` and `defer`). 409 when no question waits."

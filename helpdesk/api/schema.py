@@ -74,11 +74,19 @@ COMMON_ERRORS = {
 }
 WRITE_ERRORS = {"409": "Conflicts with the current state or an existing record."}
 WRITE_METHODS = {"post", "put", "patch", "delete"}
+EVENT_STREAM = "text/event-stream"
+STREAMED_ERROR = {  # OpenAPI 3.0: the schema of an event stream describes each event
+    "type": "object",
+    "description": "One `event: error` whose `data` is the error shape as JSON.",
+    "required": ["event", "data"],
+    "properties": {"event": {"type": "string", "enum": ["error"]}, "data": {"type": "string"}},
+}
 
 
 def document_error_responses(result, generator, request, public):
-    """Add the error shape and the statuses every operation can answer to each operation that
-    does not document them itself (a documented one keeps its own description)."""
+    """Add the statuses every operation can answer to each operation that does not document them
+    itself (a documented one keeps its own description), and the error shape as the body of
+    every error status that names no other."""
     components = result.setdefault("components", {}).setdefault("schemas", {})
     components["Error"] = ERROR_SCHEMA
     reference = {"$ref": "#/components/schemas/Error"}
@@ -89,8 +97,14 @@ def document_error_responses(result, generator, request, public):
             errors = {**COMMON_ERRORS, **(WRITE_ERRORS if method in WRITE_METHODS else {})}
             responses = operation["responses"]
             for status_code, description in errors.items():
-                response = responses.setdefault(status_code, {"description": description})
-                content = response.setdefault("content", {})
-                if not content:
-                    content["application/json"] = {"schema": reference}
+                responses.setdefault(status_code, {"description": description})
+            streams = any(EVENT_STREAM in (response.get("content") or {}) for response in responses.values())
+            for status_code, response in responses.items():
+                if not (str(status_code).isdigit() and int(status_code) >= 400):
+                    continue
+                # An operation's own 409/413/415/502/503… answers the error shape as well.
+                content = response.get("content") or {"application/json": {"schema": reference}}
+                if streams:  # a client that asked for the stream gets the error as an `error` event
+                    content.setdefault(EVENT_STREAM, {"schema": STREAMED_ERROR})
+                response["content"] = content
     return result

@@ -6,7 +6,8 @@ document and starting a crawl (outbound requests, many documents at once) need a
 from __future__ import annotations
 
 from django.http import FileResponse
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -23,12 +24,14 @@ from knowledge.api.serializers import (
     DocumentDetailSerializer,
     DocumentSerializer,
     DocumentUpdateSerializer,
+    DocumentUploadResultSerializer,
     DocumentUploadSerializer,
     OperationAcceptedSerializer,
     ReingestSerializer,
     ReviewRequestSerializer,
     ReviewResponseSerializer,
 )
+from knowledge.ingestion.formats import CONTENT_TYPES
 
 MAX_FILES_PER_REQUEST = 20
 
@@ -64,7 +67,12 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Organiza
         request={"multipart/form-data": DocumentUploadSerializer},
         responses={
             201: OpenApiResponse(
-                DocumentSerializer, description="One file: the document. Several: {results, errors}."
+                PolymorphicProxySerializer(
+                    component_name="DocumentUploadResponse",
+                    serializers=[DocumentSerializer, DocumentUploadResultSerializer],
+                    resource_type_field_name=None,
+                ),
+                description="One file: the document. Several: {results, errors}.",
             ),
             409: OpenApiResponse(description="Duplicate content or plan limit."),
             413: OpenApiResponse(description="Too large (or a DOCX archive bomb)."),
@@ -127,7 +135,10 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Organiza
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
-        responses={(200, "application/octet-stream"): OpenApiResponse(description="The original file.")}
+        responses={
+            (200, content_type): OpenApiResponse(OpenApiTypes.BINARY, description="The original file.")
+            for content_type in sorted(set(CONTENT_TYPES.values()))
+        }
     )
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):

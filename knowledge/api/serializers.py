@@ -139,9 +139,18 @@ class DocumentUpdateSerializer(serializers.Serializer):
     train_ai = serializers.BooleanField(required=False)
 
 
+class DocumentUploadRefusalSerializer(serializers.Serializer):
+    filename = serializers.CharField()
+    error = serializers.CharField(help_text="Why this file was refused.")
+    code = serializers.CharField(help_text="unsupported_media_type, too_large, duplicate, limit_exceeded…")
+    document_id = serializers.IntegerField(required=False, help_text="The existing document (duplicates).")
+
+
 class DocumentUploadResultSerializer(serializers.Serializer):
+    """The answer to a several-file upload: the documents created and the files refused."""
+
     results = DocumentSerializer(many=True)
-    errors = serializers.ListField(child=serializers.DictField())
+    errors = DocumentUploadRefusalSerializer(many=True)
 
 
 class ReingestSerializer(serializers.Serializer):

@@ -50,7 +50,10 @@ class MediaViewSet(mixins.RetrieveModelMixin, OrganizationScopedViewSet):
 
     @extend_schema(
         parameters=[OpenApiParameter("uuid", OpenApiTypes.UUID, OpenApiParameter.PATH)],
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        responses={
+            (200, content_type): OpenApiTypes.BINARY
+            for content_type in sorted({*attachments.ALLOWED_TYPES, "application/octet-stream"})
+        },
         description=(
             "The file. PNG, JPEG, GIF and WebP images that decode are served inline; everything "
             "else (SVG included) as an attachment, always with X-Content-Type-Options: nosniff."
