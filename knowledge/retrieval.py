@@ -4,7 +4,11 @@ full-text), fused with reciprocal rank fusion, limited to the allowed sources.
 Safety: the vector query carries the organization and source filter, the keyword index is
 masked with the same scope, and every candidate is checked against the database (its
 organization, its document's state, the scope) before it is returned. Text always comes from
-the database, never from the vector store."""
+the database, never from the vector store.
+
+A read never writes: after an embedding-model change, retrieval searches the (empty) collection
+of the configured model and ranks by keywords; the beat task ``reindex_stale_embeddings``
+queues the reindex (``knowledge.services.index``)."""
 
 from __future__ import annotations
 
@@ -12,11 +16,9 @@ import logging
 import re
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db.models import Q
 
 from knowledge import embeddings, keyword, selectors, vectorstore
-from knowledge.models import Document, DocumentStatus, KnowledgeItem
 from knowledge.scope import SourceScope
 
 logger = logging.getLogger(__name__)
@@ -41,35 +43,6 @@ class RetrievedChunk:
     keyword_score: float | None
     verified: bool
     category: str
-
-
-def organization_needs_reindex(organization) -> bool:
-    """True when some indexed knowledge was embedded with another model than the configured one."""
-    model = embeddings.embedding_model_name()
-    stale_documents = (
-        Document.objects.filter(organization=organization, status=DocumentStatus.PROCESSED, train_ai=True)
-        .exclude(embedding_model=model)
-        .exists()
-    )
-    return stale_documents or (
-        KnowledgeItem.objects.filter(organization=organization)
-        .exclude(embedding_model__in=["", model])
-        .exists()
-    )
-
-
-def _ensure_current_model(organization) -> None:
-    """Queue one reindex when the embedding model changed (never mix vectors of two models)."""
-    key = f"knowledge:model-check:{organization.pk}:{embeddings.embedding_model_name()}"
-    if cache.get(key) is not None:
-        return
-    stale = organization_needs_reindex(organization)
-    cache.set(key, stale, 60)
-    if stale and cache.add(f"knowledge:reindex-queued:{organization.pk}", 1, 600):
-        from knowledge.services.index import organization_queue_reindex
-
-        logger.warning("organization %s has vectors of another embedding model: reindexing", organization.pk)
-        organization_queue_reindex(organization=organization)
 
 
 def _parse_key(key: str) -> tuple[str, int, int | None]:
@@ -110,7 +83,6 @@ def retrieve(
 
     vector_hits: list[vectorstore.VectorHit] = []
     try:
-        _ensure_current_model(organization)
         where = vectorstore.build_where(organization_id=organization.pk, scope=scope)
         vector_hits = vectorstore.query(organization, embeddings.embed_query(query), candidates, where)
     except (embeddings.EmbeddingUnavailable, vectorstore.VectorStoreUnavailable) as exc:

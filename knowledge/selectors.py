@@ -104,3 +104,29 @@ def document_count(organization) -> int:
 
 def kb_item_count(organization) -> int:
     return KnowledgeItem.objects.filter(organization=organization).count()
+
+
+def _stale_documents(model: str) -> QuerySet[Document]:
+    return Document.objects.filter(status=DocumentStatus.PROCESSED, train_ai=True).exclude(
+        embedding_model=model
+    )
+
+
+def _stale_kb_items(model: str) -> QuerySet[KnowledgeItem]:
+    return KnowledgeItem.objects.exclude(embedding_model__in=["", model])
+
+
+def organization_needs_reindex(*, organization, model: str) -> bool:
+    """True when some of the organization's indexed knowledge was embedded with another model
+    than ``model`` (its vectors sit in another model's collection: retrieval cannot use them)."""
+    return (
+        _stale_documents(model).filter(organization=organization).exists()
+        or _stale_kb_items(model).filter(organization=organization).exists()
+    )
+
+
+def stale_embedding_organization_ids(*, model: str) -> set[int]:
+    """Ids of the organizations with knowledge embedded with another model than ``model``."""
+    documents = _stale_documents(model).values_list("organization_id", flat=True).distinct()
+    items = _stale_kb_items(model).values_list("organization_id", flat=True).distinct()
+    return set(documents) | set(items)

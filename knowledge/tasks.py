@@ -114,3 +114,12 @@ def reindex_organization(self, operation_id: str):
             operation_services.operation_fail(operation=operation, error=f"Gave up after retries: {exc}")
             return
         raise self.retry(exc=exc, countdown=_backoff(self.request.retries))
+
+
+@shared_task
+def reindex_stale_embeddings() -> int:
+    """Beat: queue one reindex per organization whose knowledge was embedded with another model
+    than the configured one (after ``EMBEDDING_MODEL`` or ``EMBEDDING_BACKEND`` changed)."""
+    from knowledge.services.index import reindex_stale_organizations
+
+    return len(reindex_stale_organizations())

@@ -169,6 +169,11 @@ CELERY_BEAT_SCHEDULE.update(
         "conversations-auto-assign": {"task": "conversations.tasks.auto_assign", "schedule": 120.0},
     }
 )
+# Knowledge: after an embedding-model change, queue the reindex of each affected organization.
+CELERY_BEAT_SCHEDULE["knowledge-reindex-stale-embeddings"] = {
+    "task": "knowledge.tasks.reindex_stale_embeddings",
+    "schedule": 300.0,
+}
 
 # Vector store: Chroma's own server on loopback (started by the run command) or CHROMA_URL.
 # CHROMA_MODE=persistent uses an in-process PersistentClient: single-process use only.

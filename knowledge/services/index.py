@@ -1,5 +1,8 @@
 """Reindexing: embed an organization's knowledge again with the configured model (after a model
-change, or on demand), then drop the collections of other models so vectors never mix."""
+change, or on demand), then drop the collections of other models so vectors never mix.
+
+A model change (``EMBEDDING_BACKEND``/``EMBEDDING_MODEL``) is found by ``reindex_stale_organizations``,
+which the beat task ``knowledge.tasks.reindex_stale_embeddings`` runs: never by a read."""
 
 from __future__ import annotations
 
@@ -7,9 +10,10 @@ import logging
 
 from django.db import transaction
 
-from helpdesk.models import Operation
+from helpdesk.models import Operation, Organization
+from helpdesk.models.operation import OperationStatus
 from helpdesk.services import operations as operation_services
-from knowledge import vectorstore
+from knowledge import embeddings, selectors, vectorstore
 from knowledge.models import Document, DocumentStatus, KnowledgeItem
 from knowledge.services.ingestion import document_ingest, index_document_chunks
 from knowledge.services.kb_items import kb_items_index
@@ -71,7 +75,7 @@ def organization_queue_reindex(*, organization, reparse: bool = False, created_b
         organization=organization,
         kind=REINDEX_KIND,
         message="Reindex queued",
-        params={"reparse": reparse},
+        params={"reparse": reparse, "embedding_model": embeddings.embedding_model_name()},
         target_type="organization",
         target_id=organization.pk,
         created_by=created_by,
@@ -93,3 +97,33 @@ def queue_reindex(operation: Operation) -> None:
             )
 
     transaction.on_commit(send)
+
+
+def reindex_stale_organizations() -> list[Operation]:
+    """Queue one reindex for each organization whose indexed knowledge was embedded with another
+    model than the configured one. Skipped for an organization with a reindex queued or running
+    already, or whose reindex to this model failed (the failed operation says why and can be
+    retried; queuing it again every few minutes would only repeat the failure)."""
+    model = embeddings.embedding_model_name()
+    waiting = Operation.objects.filter(
+        kind=REINDEX_KIND, status__in=[OperationStatus.PENDING, OperationStatus.RUNNING]
+    ).values("organization_id")
+    failed = Operation.objects.filter(
+        kind=REINDEX_KIND, status=OperationStatus.FAILED, params__embedding_model=model
+    ).values("organization_id")
+    organizations = (
+        Organization.objects.filter(pk__in=selectors.stale_embedding_organization_ids(model=model))
+        .exclude(pk__in=waiting)
+        .exclude(pk__in=failed)
+        .order_by("pk")
+    )
+    queued = []
+    for organization in organizations:
+        logger.warning(
+            "organization %s has knowledge embedded with another model than %s: reindexing",
+            organization.pk,
+            model,
+        )
+        with transaction.atomic():
+            queued.append(organization_queue_reindex(organization=organization))
+    return queued

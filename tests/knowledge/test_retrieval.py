@@ -3,7 +3,7 @@ organization isolation, database verification, and keyword-only fallback."""
 
 import pytest
 
-from knowledge import keyword, retrieval, services, vectorstore
+from knowledge import keyword, retrieval, selectors, services, vectorstore
 from knowledge.models import Document
 from knowledge.scope import SourceScope
 from tests.isolation import assert_error_shape
@@ -174,12 +174,14 @@ def test_model_change_uses_a_new_collection_and_reindex_drops_the_old(org, libra
     embeddings.embedding_model_name = lambda: monkey_model
     try:
         assert vectorstore.collection_name(org.pk) != old
-        assert retrieval.organization_needs_reindex(org)
+        assert selectors.organization_needs_reindex(organization=org, model=embeddings.embedding_model_name())
         assert vectorstore.count(org) == 0  # nothing mixed into the new model's collection
         result = services.organization_reindex(organization=org)
         assert result["documents"] == 3 and old in result["dropped_collections"]
         assert vectorstore.count(org) == 3
-        assert not retrieval.organization_needs_reindex(org)
+        assert not selectors.organization_needs_reindex(
+            organization=org, model=embeddings.embedding_model_name()
+        )
         assert vectorstore.collections_of(org) == [vectorstore.collection_name(org.pk)]
     finally:
         embeddings.embedding_model_name = original
