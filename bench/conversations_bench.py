@@ -70,6 +70,9 @@ def configure(args) -> None:
     import django
 
     django.setup()
+    from helpdesk import runtime
+
+    runtime.prepare()  # var/ for the bench's SQLite file
 
 
 # --- data -------------------------------------------------------------------------------------------

@@ -1,6 +1,9 @@
 """Embedded defaults: a fresh clone runs with nothing installed (SQLite, filesystem broker,
 local Chroma server, local embeddings). Every value can be overridden from the environment;
-README.md lists each variable."""
+README.md lists each variable.
+
+Importing the settings creates no folder and writes no file: ``helpdesk.runtime.prepare()`` does
+that when a process starts (``manage.py``, the Celery worker and beat)."""
 
 import secrets
 from pathlib import Path
@@ -8,15 +11,16 @@ from pathlib import Path
 from helpdesk.settings.environment import BASE_DIR, env
 
 VAR_DIR = Path(env("PARLEY_VAR_DIR", default=str(BASE_DIR / "var")))
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+SECRET_KEY_FILE = VAR_DIR / "secret_key"
 
 
 def _development_secret_key() -> str:
-    """A per-checkout random key kept in var/, so sessions survive restarts in development."""
-    path = VAR_DIR / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
-    return path.read_text().strip()
+    """The per-checkout key in var/secret_key (``helpdesk.runtime.prepare`` writes it), so
+    sessions survive restarts in development; until it exists, a random key for this process."""
+    try:
+        return SECRET_KEY_FILE.read_text().strip() or secrets.token_urlsafe(50)
+    except OSError:
+        return secrets.token_urlsafe(50)
 
 
 DEBUG = env.bool("DEBUG", default=True)
@@ -106,7 +110,6 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env("STATIC_ROOT", default=str(VAR_DIR / "static")))
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 STORAGES = {
@@ -137,13 +140,12 @@ CACHES = {
 # CELERY_BROKER_URL=redis://… at scale; eager only when explicitly asked for.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
 CELERY_BROKER_DIR = VAR_DIR / "broker"
-if CELERY_BROKER_URL.startswith("filesystem://"):
-    for sub in ("queue", "processed"):
-        (CELERY_BROKER_DIR / sub).mkdir(parents=True, exist_ok=True)
+if CELERY_BROKER_URL.startswith("filesystem://"):  # folders made by helpdesk.runtime.prepare()
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_BROKER_DIR / "queue"),
         "data_folder_out": str(CELERY_BROKER_DIR / "queue"),
         "processed_folder": str(CELERY_BROKER_DIR / "processed"),
+        "control_folder": str(CELERY_BROKER_DIR / "control"),  # kombu's default is ./control
         "store_processed": False,
     }
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)

@@ -18,6 +18,7 @@ if _missing:
     raise ImproperlyConfigured("Production settings need: " + ", ".join(_missing))
 
 SECRET_KEY = env("SECRET_KEY")
+SECRET_KEY_FILE = None  # production never makes up a key
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

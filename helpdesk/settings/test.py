@@ -15,6 +15,8 @@ from helpdesk.settings.environment import env  # noqa: E402
 
 INTEGRATION = env.bool("PARLEY_INTEGRATION", default=False)
 DEBUG = False
+SECRET_KEY = "parley-tests-only-not-secret"  # the same in the test process and its worker
+SECRET_KEY_FILE = None
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Shared with a worker subprocess in the integration suite (it inherits the environment).
