@@ -4,8 +4,33 @@ Querysets come from ``scoped_queryset(organization)``: rows of another organizat
 not there, so they answer 404 like rows that do not exist."""
 
 from rest_framework import mixins, viewsets
+from rest_framework.request import Request
 
+from helpdesk.api.exceptions import ServiceError
 from helpdesk.api.permissions import current_tenant
+
+BODY_METHODS = {"PUT", "PATCH"}
+
+
+def _has_body(request) -> bool:
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    return length > 0 or "HTTP_TRANSFER_ENCODING" in request.META
+
+
+class WriteRequest(Request):
+    """A PUT or PATCH says what to change in its body: reading the data of one sent without a
+    body is refused (400), never taken as an empty change. Actions that take no body
+    (``last-seen``, ``assignee/user/remove``, ``retry``) never read it, so they still answer."""
+
+    def _load_data_and_files(self):
+        if self.method in BODY_METHODS and not _has_body(self._request):
+            raise ServiceError(
+                f"A {self.method} needs a JSON body with the fields to change; this request has none."
+            )
+        super()._load_data_and_files()
 
 
 class TenantMixin:
@@ -20,6 +45,13 @@ class TenantMixin:
     @property
     def membership(self):
         return self.tenant.membership
+
+    def initialize_request(self, request, *args, **kwargs):
+        # DRF builds its Request (and a viewset sets ``action``) in here; WriteRequest only adds
+        # the body check, so the built request takes its class.
+        drf_request = super().initialize_request(request, *args, **kwargs)
+        drf_request.__class__ = WriteRequest
+        return drf_request
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
