@@ -1,21 +1,29 @@
 """Run the whole product on one machine with the embedded defaults.
 
-Starts, and supervises, the Chroma server (on var/chroma), the ASGI web server (uvicorn), a
-Celery worker on the default/ingest/ai queues and celery beat. Migrates and creates the first
-organization first. Ctrl-C stops everything; if one part dies, the others are stopped too."""
+Starts, and supervises (``helpdesk.supervisor``), the Chroma server (on var/chroma), the ASGI web
+server (uvicorn), a Celery worker on the default/ingest/ai queues and celery beat. Migrates and
+creates the first organization first. A part that dies is started again with backoff while the
+others keep running; only Ctrl-C (or SIGTERM) stops everything."""
+
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+
+from helpdesk import runtime
+from helpdesk.supervisor import Supervisor
+
+
+class _Stopped(Exception):
+    """Ctrl-C or SIGTERM arrived while the children were starting."""
 
 
 class Command(BaseCommand):
@@ -29,43 +37,45 @@ class Command(BaseCommand):
         parser.add_argument("--concurrency", type=int, default=2)
 
     def handle(self, *args, host, port, chroma_port, no_beat, concurrency, **options):
-        self.children: list[tuple[str, subprocess.Popen]] = []
+        runtime.prepare()  # var/ folders and var/secret_key, shared by every child below
         call_command("migrate", interactive=False, verbosity=0)
         call_command("bootstrap")
-        bin_dir = Path(sys.executable).parent
+        self.supervisor = Supervisor()
+        with self.supervisor.stopping_on_signals():  # from now on Ctrl-C and SIGTERM stop it all
+            try:
+                self._start_children(host, port, chroma_port, no_beat, concurrency)
+                self.stdout.write(
+                    self.style.SUCCESS(
+                        f"\nParley is running: http://{host}:{port}/  (API docs: /api/docs/)\n"
+                    )
+                )
+                self.supervisor.run()
+            except _Stopped:  # asked to stop while starting
+                pass
+            finally:
+                self.supervisor.stop()
+
+    def _start_children(self, host, port, chroma_port, no_beat, concurrency) -> None:
+        python = sys.executable
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         if settings.CHROMA_MODE == "http" and not os.environ.get("CHROMA_URL"):
             settings.CHROMA_PATH.mkdir(parents=True, exist_ok=True)
             env["CHROMA_URL"] = f"http://127.0.0.1:{chroma_port}"
-            self._spawn("chroma", [str(bin_dir / "chroma"), "run", "--path", str(settings.CHROMA_PATH),
-                                   "--host", "127.0.0.1", "--port", str(chroma_port)], env)
+            chroma = [str(Path(python).parent / "chroma"), "run", "--path", str(settings.CHROMA_PATH)]
+            self.supervisor.add("chroma", [*chroma, "--host", "127.0.0.1", "--port", str(chroma_port)], env)
             self._wait_for(f"http://127.0.0.1:{chroma_port}/api/v2/heartbeat", "Chroma")
-        self._spawn("worker", [sys.executable, "-m", "celery", "-A", "helpdesk", "worker", "-Q", "default,ingest,ai",
-                               "-c", str(concurrency), "--loglevel", "INFO"], env)
+        celery = [python, "-m", "celery", "-A", "helpdesk"]
+        queues = ["-Q", "default,ingest,ai", "-c", str(concurrency)]
+        self.supervisor.add("worker", [*celery, "worker", *queues, "--loglevel", "INFO"], env)
         if not no_beat:
-            schedule = settings.VAR_DIR / "celerybeat-schedule"
-            self._spawn("beat", [sys.executable, "-m", "celery", "-A", "helpdesk", "beat", "--loglevel", "INFO",
-                                 "-s", str(schedule)], env)
-        self._spawn("web", [sys.executable, "-m", "uvicorn", "helpdesk.asgi:application", "--host", host,
-                            "--port", str(port), "--lifespan", "off"], env)
+            schedule = str(settings.VAR_DIR / "celerybeat-schedule")
+            self.supervisor.add("beat", [*celery, "beat", "--loglevel", "INFO", "-s", schedule], env)
+        web = [python, "-m", "uvicorn", "helpdesk.asgi:application", "--lifespan", "off"]
+        self.supervisor.add("web", [*web, "--host", host, "--port", str(port)], env)
         self._wait_for(f"http://{host}:{port}/health", "web", accept_errors=True)
-        self.stdout.write(self.style.SUCCESS(f"\nParley is running: http://{host}:{port}/  (API docs: /api/docs/)\n"))
-        signal.signal(signal.SIGTERM, lambda *_: self._stop(0))
-        try:
-            while True:
-                for name, process in self.children:
-                    if process.poll() is not None:
-                        self.stderr.write(f"{name} exited with code {process.returncode}; stopping the rest.")
-                        self._stop(1)
-                time.sleep(1)
-        except KeyboardInterrupt:
-            self._stop(0)
-
-    def _spawn(self, name: str, command: list[str], env: dict) -> None:
-        self.stdout.write(f"starting {name}: {' '.join(command)}")
-        self.children.append((name, subprocess.Popen(command, env=env, start_new_session=True)))
 
     def _wait_for(self, url: str, name: str, timeout: float = 60, accept_errors: bool = False) -> None:
+        """Wait until ``url`` answers (children that die meanwhile are started again)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
@@ -76,24 +86,7 @@ class Command(BaseCommand):
                     return
             except OSError:
                 pass
-            for child_name, process in self.children:
-                if process.poll() is not None:
-                    self._stop(1, message=f"{child_name} failed to start (exit code {process.returncode}).")
-            time.sleep(0.5)
-        self._stop(1, message=f"{name} did not answer at {url} within {timeout:.0f}s.")
-
-    def _stop(self, code: int, message: str = "") -> None:
-        for _, process in reversed(self.children):
-            if process.poll() is None:
-                try:
-                    os.killpg(process.pid, signal.SIGTERM)
-                except ProcessLookupError:
-                    pass
-        for _, process in self.children:
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-        if message:
-            raise CommandError(message)
-        sys.exit(code)
+            if self.supervisor.stopping.wait(0.5):
+                raise _Stopped
+            self.supervisor.poll()
+        raise CommandError(f"{name} did not answer at {url} within {timeout:.0f}s.")
