@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "helpdesk.middleware.TenantMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "helpdesk.middleware.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -303,3 +304,25 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads it to send X-CSRFToken
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# HTML pages: scripts only from our static files (no inline, no eval); styles may use the style
+# attribute (bars and widths in templates, htmx's indicator style); images may come from https
+# (avatars, organization logos); nobody may frame us.
+CONTENT_SECURITY_POLICY = env(
+    "CONTENT_SECURITY_POLICY",
+    default=(
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data: https:; font-src 'self'; connect-src 'self'; object-src 'none'; "
+        "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    ),
+)
+# Swagger UI and ReDoc load their assets from jsDelivr and start with an inline script.
+CONTENT_SECURITY_POLICY_API_DOCS_PATHS = ["/api/docs/", "/api/redoc/"]
+CONTENT_SECURITY_POLICY_API_DOCS = env(
+    "CONTENT_SECURITY_POLICY_API_DOCS",
+    default=(
+        "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+        "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com; "
+        "font-src 'self' https://fonts.gstatic.com; img-src 'self' data: https:; "
+        "worker-src 'self' blob:; connect-src 'self'; object-src 'none'; frame-ancestors 'none'"
+    ),
+)

@@ -65,9 +65,18 @@ def browser_context_args(browser_context_args):
 
 @pytest.fixture
 def page_errors(page):
-    """JavaScript errors raised on the page during the test (assert it stays empty)."""
+    """JavaScript errors raised on the page during the test, and anything the page's
+    Content-Security-Policy blocked (assert it stays empty)."""
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on(
+        "console",
+        lambda message: (
+            errors.append(message.text)
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
+    )
     return errors
 
 
