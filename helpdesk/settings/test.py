@@ -14,6 +14,10 @@ from helpdesk.settings.base import *  # noqa: E402,F403
 from helpdesk.settings.environment import env  # noqa: E402
 
 INTEGRATION = env.bool("PARLEY_INTEGRATION", default=False)
+# ``helpdesk.settings`` (the package) imported base before this module set PARLEY_VAR_DIR: point
+# the runtime folders at the temporary one, never at the checkout's var/.
+VAR_DIR = Path(os.environ["PARLEY_VAR_DIR"])
+STATIC_ROOT = Path(tempfile.mkdtemp(prefix="parley-static-"))
 DEBUG = False
 SECRET_KEY = "parley-tests-only-not-secret"  # the same in the test process and its worker
 SECRET_KEY_FILE = None
