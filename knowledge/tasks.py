@@ -6,6 +6,7 @@ import logging
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
+from celery.signals import worker_ready
 
 from helpdesk.models import Operation
 from helpdesk.models.operation import OperationStatus
@@ -123,3 +124,9 @@ def reindex_stale_embeddings() -> int:
     from knowledge.services.index import reindex_stale_organizations
 
     return len(reindex_stale_organizations())
+
+
+@worker_ready.connect
+def _check_embedding_model_at_start(**_kwargs) -> None:
+    """The embedding settings change only with a restart: check as soon as a worker is up."""
+    reindex_stale_embeddings.delay()

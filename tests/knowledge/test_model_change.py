@@ -133,3 +133,15 @@ def test_the_model_check_runs_on_the_beat_schedule(settings):
     entries = [entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()]
     assert "knowledge.tasks.reindex_stale_embeddings" in entries
     assert "knowledge.tasks.reindex_stale_embeddings" in app.tasks
+
+
+def test_a_worker_that_starts_checks_the_model_at_once(
+    org, run_tasks, change_model, django_capture_on_commit_callbacks
+):
+    from celery.signals import worker_ready
+
+    add_document(org, run_tasks)
+    change_model()
+    with django_capture_on_commit_callbacks(execute=False):
+        worker_ready.send(sender=None)
+    assert Operation.objects.filter(kind=REINDEX_KIND, organization=org).count() == 1
