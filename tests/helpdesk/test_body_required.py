@@ -62,3 +62,20 @@ def test_per_page_must_be_a_positive_whole_number(admin_api, value):
     response = admin_api.get(f"/api/v1/teams?per_page={value}")
 
     assert_error_shape(response, 400, "invalid")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/contacts/search?query=a%00b",
+        "/api/v1/conversations/search?query=%00",
+        "/api/v1/messages/search?query=x%00",
+        "/api/v1/teams?name=%00",
+    ],
+)
+def test_nul_characters_in_query_parameters_are_refused(admin_api, path):
+    # PostgreSQL cannot hold or compare NUL in text: this was a 500 there (found by schemathesis).
+    response = admin_api.get(path)
+
+    body = assert_error_shape(response, 400, "invalid")
+    assert "NUL" in body["error"]

@@ -7,15 +7,19 @@ from __future__ import annotations
 
 import io
 import socket
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
 import hypothesis
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
-from django.db import transaction
+from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import strategies as st
+from hypothesis.configuration import set_hypothesis_home_dir
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -31,6 +35,9 @@ from tests.conversations.factories import (
     make_conversation,
 )
 from tests.factories import MembershipFactory, TeamFactory
+
+# Hypothesis keeps caches in ./.hypothesis by default: keep the working tree clean.
+set_hypothesis_home_dir(str(Path(tempfile.gettempdir()) / "parley-hypothesis"))
 
 EXAMPLES_PER_OPERATION = 8
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
@@ -224,8 +231,20 @@ def no_dns(monkeypatch):
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
 
 
+@pytest.fixture
+def connections_kept_open():
+    """Django closes the database connection at the start and end of each WSGI request; the
+    test client suspends that so requests run inside the test's transaction, and so do we."""
+    hooks = (signals.request_started, signals.request_finished)
+    for hook in hooks:
+        hook.disconnect(close_old_connections)
+    yield
+    for hook in hooks:
+        hook.connect(close_old_connections)
+
+
 @pytest.mark.django_db(transaction=False)
-def test_every_operation_answers_as_documented(world, no_dns):
+def test_every_operation_answers_as_documented(world, no_dns, connections_kept_open):
     app = get_wsgi_application()
     schema = schemathesis.openapi.from_wsgi("/api/schema/", app)
     headers = {"Authorization": f"Bearer {world.key}"}
