@@ -9,17 +9,8 @@ from django.db import IntegrityError, transaction
 from conversations.errors import ConversationError
 from conversations.models import Contact, ContactNote
 from helpdesk.models import Membership, Organization, Role
+from helpdesk.unset import UNSET, Unset, given
 
-CONTACT_FIELDS = (
-    "first_name",
-    "last_name",
-    "email",
-    "phone_number",
-    "phone_number_country_code",
-    "avatar_url",
-    "custom_attributes",
-    "enabled",
-)
 NOTE_MAX_LENGTH = 10_000
 
 
@@ -72,13 +63,24 @@ def ensure_not_blocked(contact: Contact) -> None:
         raise ContactBlocked("This contact is blocked.", field="contact_email")
 
 
-def contact_update(*, contact: Contact, **changes) -> Contact:
-    unknown = set(changes) - set(CONTACT_FIELDS)
-    if unknown:
-        raise ConversationError(f"Unknown field(s): {', '.join(sorted(unknown))}.")
+def contact_update(
+    *,
+    contact: Contact,
+    first_name: str | Unset = UNSET,
+    last_name: str | Unset = UNSET,
+    email: str | Unset = UNSET,
+    phone_number: str | Unset = UNSET,
+    phone_number_country_code: str | Unset = UNSET,
+    avatar_url: str | Unset = UNSET,
+    custom_attributes: dict | Unset = UNSET,
+    enabled: bool | Unset = UNSET,
+) -> Contact:
+    """Change the details given (``UNSET`` ones stay). The form or serializer has checked their
+    shape (lengths, a well-formed email, a safe avatar URL); here an email is stored lower-case
+    and must be no other contact's of the organization (blank clears it)."""
+    changes = given(locals(), exclude=("contact",))
     if "email" in changes:
-        email = (changes["email"] or "").strip()
-        changes["email"] = normalize_email(email) if email else ""
+        changes["email"] = changes["email"].strip().lower()
         if (
             changes["email"]
             and Contact.objects.filter(organization_id=contact.organization_id, email=changes["email"])
@@ -86,11 +88,13 @@ def contact_update(*, contact: Contact, **changes) -> Contact:
             .exists()
         ):
             raise ConversationError("Another contact has this email.", field="email", code="conflict")
-    if "custom_attributes" in changes and not isinstance(changes["custom_attributes"], dict):
-        raise ConversationError("custom_attributes must be an object.", field="custom_attributes")
     for field, value in changes.items():
-        setattr(contact, field, "" if value is None and field != "custom_attributes" else value)
-    contact.save()
+        setattr(contact, field, value)
+    try:
+        with transaction.atomic():
+            contact.save()
+    except IntegrityError:  # the same email saved concurrently
+        raise ConversationError("Another contact has this email.", field="email", code="conflict")
     return contact
 
 

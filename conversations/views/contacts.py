@@ -68,14 +68,7 @@ def _page(request, tenant, contact, form=None, note_form=None, status=200):
     context = {
         "contact": contact,
         "form": form
-        or ContactForm(
-            initial={
-                "first_name": contact.first_name,
-                "last_name": contact.last_name,
-                "email": contact.email,
-                "phone_number": contact.phone_number,
-            }
-        ),
+        or ContactForm(initial={name: getattr(contact, name) for name in ContactForm.base_fields}),
         "note_form": note_form or ContactNoteForm(),
         "notes": list(contact_notes(contact=contact)),
         "conversations": list(contact_conversations(contact=contact)[:CONVERSATIONS_SHOWN]),

@@ -38,7 +38,7 @@ class ContactUpdateSerializer(serializers.Serializer):
 
     first_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
     last_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    email = serializers.CharField(max_length=254, required=False, allow_blank=True)
+    email = serializers.EmailField(max_length=254, required=False, allow_blank=True)
     phone_number = serializers.CharField(max_length=40, required=False, allow_blank=True)
     phone_number_country_code = serializers.CharField(max_length=8, required=False, allow_blank=True)
     avatar_url = serializers.CharField(max_length=500, required=False, allow_blank=True, allow_null=True)
