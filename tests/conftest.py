@@ -75,5 +75,19 @@ def other_api(api_for, other_admin):
     return api_for(other_admin)
 
 
+@pytest.fixture
+def ui_as(client):
+    """``ui_as(membership)``: the test client signed in as that member, in its organization."""
+
+    def sign_in(membership):
+        client.force_login(membership.user)
+        session = client.session
+        session["organization_id"] = membership.organization_id
+        session.save()
+        return client
+
+    return sign_in
+
+
 # The integration suite's Chroma server and Celery worker (inactive unless PARLEY_INTEGRATION=1).
 from tests.integration import celery_worker_process, chroma_server, real_worker  # noqa: E402,F401

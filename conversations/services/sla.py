@@ -10,25 +10,25 @@ conversation is snoozed; resolving or closing it stops them."""
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from django.utils import timezone
 
 from conversations import business_time
-from conversations.errors import ConversationError
+from conversations.errors import ConversationError, NotFound
 from conversations.models import (
     BusinessHours,
     Conversation,
-    Priority,
+    Inbox,
     SLAPolicy,
     StatusCategory,
 )
 from helpdesk.models import Organization
+from helpdesk.unset import UNSET, Unset, given
 
 AT_RISK_PERCENT = 20
 AT_RISK_MINUTES = 30
-MAX_TARGET_MINUTES = 60 * 24 * 365
-CONDITION_KEYS = ("priority", "inbox_id", "channel")
 STOPPED = (StatusCategory.RESOLVED, StatusCategory.CLOSED)
 SLA_FIELDS = (
     "sla_policy",
@@ -43,60 +43,52 @@ SLA_FIELDS = (
 # --- business hours -------------------------------------------------------------------------------
 
 
-def _check_schedule(*, timezone_name, hours, holidays, is_always_open) -> None:
-    try:
-        business_time.build_schedule(
-            timezone=timezone_name, hours=hours, holidays=holidays, always_open=is_always_open
-        )
-    except business_time.ScheduleError as exc:
-        raise ConversationError(str(exc), field="hours")
-
-
-def _normalized_hours(hours: dict) -> dict:
-    normalized = {}
-    for key, value in (hours or {}).items():
-        intervals = value if isinstance(value, list) else ([value] if value else [])
-        normalized[str(key).strip().lower()] = [
-            {"open": str(item["open"]), "close": str(item["close"])} for item in intervals
-        ]
-    return normalized
-
-
-def business_hours_create(*, organization: Organization, **fields) -> BusinessHours:
-    return business_hours_update(business_hours=BusinessHours(organization=organization), **fields)
-
-
-def business_hours_update(*, business_hours: BusinessHours, **changes) -> BusinessHours:
-    allowed = {"name", "description", "timezone", "is_always_open", "hours", "holidays"}
-    unknown = set(changes) - allowed
-    if unknown:
-        raise ConversationError(f"Unknown field(s): {', '.join(sorted(unknown))}.")
+def _save_business_hours(business_hours: BusinessHours, changes: dict) -> BusinessHours:
     for field, value in changes.items():
         setattr(business_hours, field, value)
-    business_hours.name = (business_hours.name or "").strip()
-    if not business_hours.name:
-        raise ConversationError("Business hours need a name.", field="name")
-    try:
-        business_time.parse_timezone(business_hours.timezone)
-    except business_time.ScheduleError as exc:
-        raise ConversationError(str(exc), field="timezone")
-    try:
-        business_time.parse_holidays(business_hours.holidays or [])
-    except business_time.ScheduleError as exc:
-        raise ConversationError(str(exc), field="holidays")
-    _check_schedule(
-        timezone_name=business_hours.timezone,
-        hours=business_hours.hours or {},
-        holidays=business_hours.holidays or [],
-        is_always_open=business_hours.is_always_open,
-    )
-    business_hours.hours = _normalized_hours(business_hours.hours)
-    business_hours.holidays = [
-        item if isinstance(item, dict) else {"date": str(item), "name": ""}
-        for item in business_hours.holidays or []
-    ]
+    if not business_hours.is_always_open and not any(business_hours.hours.values()):
+        raise ConversationError("A schedule needs at least one open day (or is_always_open).", field="hours")
     business_hours.save()
     return business_hours
+
+
+# The two signatures below are the one list of business hours' settings. Their shape (time zone,
+# weekly hours, holidays) is checked by ``conversations.validators`` in the form and serializer.
+
+
+def business_hours_create(
+    *,
+    organization: Organization,
+    name: str,
+    description: str = "",
+    timezone: str = "UTC",
+    is_always_open: bool = False,
+    hours: Mapping[str, list[dict]] | None = None,
+    holidays: Sequence[dict] = (),
+) -> BusinessHours:
+    """New business hours: open on at least one day, or always open."""
+    changes = given(locals(), exclude=("organization",))
+    changes.update(hours=dict(hours or {}), holidays=list(holidays))
+    return _save_business_hours(BusinessHours(organization=organization), changes)
+
+
+def business_hours_update(
+    *,
+    business_hours: BusinessHours,
+    name: str | Unset = UNSET,
+    description: str | Unset = UNSET,
+    timezone: str | Unset = UNSET,
+    is_always_open: bool | Unset = UNSET,
+    hours: Mapping[str, list[dict]] | Unset = UNSET,
+    holidays: Sequence[dict] | Unset = UNSET,
+) -> BusinessHours:
+    """Change the settings given (``UNSET`` ones stay), by the rule of ``business_hours_create``."""
+    changes = given(locals(), exclude=("business_hours",))
+    if "hours" in changes:
+        changes["hours"] = dict(changes["hours"])
+    if "holidays" in changes:
+        changes["holidays"] = list(changes["holidays"])
+    return _save_business_hours(business_hours, changes)
 
 
 def business_hours_delete(*, business_hours: BusinessHours) -> None:
@@ -120,74 +112,73 @@ def schedule_for(business_hours: BusinessHours | None) -> business_time.Schedule
 # --- policies -------------------------------------------------------------------------------------
 
 
-def _clean_conditions(conditions) -> dict:
-    if conditions in (None, ""):
-        return {}
-    if not isinstance(conditions, dict):
-        raise ConversationError("conditions must be an object.", field="conditions")
-    unknown = set(conditions) - set(CONDITION_KEYS)
-    if unknown:
-        raise ConversationError(
-            f"Unknown condition(s) {', '.join(sorted(unknown))}; use {', '.join(CONDITION_KEYS)}.",
-            field="conditions",
-        )
-    cleaned = {}
-    for key, value in conditions.items():
-        values = value if isinstance(value, list) else [value]
-        if key == "priority":
-            labels = {choice.label.lower(): choice.label for choice in Priority}
-            bad = [v for v in values if str(v).lower() not in labels]
-            if bad:
-                raise ConversationError(f"Unknown priority {bad[0]!r}.", field="conditions")
-            cleaned[key] = [labels[str(v).lower()] for v in values]
-        elif key == "inbox_id":
-            try:
-                cleaned[key] = [int(v) for v in values]
-            except (TypeError, ValueError):
-                raise ConversationError("inbox_id must be a list of ids.", field="conditions")
-        else:
-            cleaned[key] = [str(v).lower() for v in values]
-    return cleaned
+TARGETS = ("first_response_minutes", "next_response_minutes", "resolution_minutes")
 
 
-def sla_policy_create(*, organization: Organization, **fields) -> SLAPolicy:
-    return sla_policy_update(policy=SLAPolicy(organization=organization), **fields)
-
-
-def sla_policy_update(*, policy: SLAPolicy, **changes) -> SLAPolicy:
-    allowed = {
-        "name",
-        "description",
-        "first_response_minutes",
-        "next_response_minutes",
-        "resolution_minutes",
-        "conditions",
-        "business_hours",
-        "position",
-        "is_active",
-    }
-    unknown = set(changes) - allowed
-    if unknown:
-        raise ConversationError(f"Unknown field(s): {', '.join(sorted(unknown))}.")
-    if "conditions" in changes:
-        changes["conditions"] = _clean_conditions(changes["conditions"])
-    business_hours = changes.get("business_hours")
-    if business_hours is not None and business_hours.organization_id != policy.organization_id:
-        raise ConversationError("Unknown business hours.", field="business_hours_id", code="not_found")
+def _save_policy(policy: SLAPolicy, changes: dict) -> SLAPolicy:
+    organization_id = policy.organization_id
+    if (
+        changes.get("business_hours_id") is not None
+        and not BusinessHours.objects.filter(
+            organization_id=organization_id, pk=changes["business_hours_id"]
+        ).exists()
+    ):
+        raise NotFound("Business hours not found.", field="business_hours_id")
+    inbox_ids = set((changes.get("conditions") or {}).get("inbox_id", ()))
+    if inbox_ids and Inbox.objects.filter(organization_id=organization_id, pk__in=inbox_ids).count() != len(
+        inbox_ids
+    ):
+        raise ConversationError("Unknown inbox in inbox_id.", field="conditions")
     for field, value in changes.items():
         setattr(policy, field, value)
-    policy.name = (policy.name or "").strip()
-    if not policy.name:
-        raise ConversationError("A policy needs a name.", field="name")
-    targets = ("first_response_minutes", "next_response_minutes", "resolution_minutes")
-    for target in targets:
-        value = getattr(policy, target)
-        if value is not None and not (1 <= value <= MAX_TARGET_MINUTES):
-            raise ConversationError(f"{target} must be between 1 and {MAX_TARGET_MINUTES}.", field=target)
-    if all(getattr(policy, target) is None for target in targets):
+    if all(getattr(policy, target) is None for target in TARGETS):
         raise ConversationError("A policy needs at least one target.", field="first_response_minutes")
     policy.save()
     return policy
+
+
+# The two signatures below are the one list of a policy's settings. Their shape (target ranges,
+# conditions) is checked by ``conversations.validators`` in the form and serializer.
+
+
+def sla_policy_create(
+    *,
+    organization: Organization,
+    name: str,
+    description: str = "",
+    first_response_minutes: int | None = None,
+    next_response_minutes: int | None = None,
+    resolution_minutes: int | None = None,
+    conditions: Mapping[str, list] | None = None,
+    business_hours_id: int | None = None,
+    position: int = 0,
+    is_active: bool = True,
+) -> SLAPolicy:
+    """A new policy with at least one target; its business hours and the inboxes its conditions
+    name are the organization's own."""
+    changes = given(locals(), exclude=("organization",))
+    changes.update(conditions=dict(conditions or {}))
+    return _save_policy(SLAPolicy(organization=organization), changes)
+
+
+def sla_policy_update(
+    *,
+    policy: SLAPolicy,
+    name: str | Unset = UNSET,
+    description: str | Unset = UNSET,
+    first_response_minutes: int | None | Unset = UNSET,
+    next_response_minutes: int | None | Unset = UNSET,
+    resolution_minutes: int | None | Unset = UNSET,
+    conditions: Mapping[str, list] | Unset = UNSET,
+    business_hours_id: int | None | Unset = UNSET,
+    position: int | Unset = UNSET,
+    is_active: bool | Unset = UNSET,
+) -> SLAPolicy:
+    """Change the settings given (``UNSET`` ones stay), by the rules of ``sla_policy_create``."""
+    changes = given(locals(), exclude=("policy",))
+    if "conditions" in changes:
+        changes["conditions"] = dict(changes["conditions"])
+    return _save_policy(policy, changes)
 
 
 def sla_policy_delete(*, policy: SLAPolicy) -> None:

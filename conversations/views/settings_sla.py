@@ -7,7 +7,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from conversations.business_time import WEEKDAYS
-from conversations.forms import BusinessHoursForm, SLAPolicyForm, schedule_from_post, schedule_rows
 from conversations.selectors import catalog
 from conversations.services.sla import (
     business_hours_create,
@@ -17,6 +16,7 @@ from conversations.services.sla import (
     sla_policy_delete,
     sla_policy_update,
 )
+from conversations.sla_forms import BusinessHoursForm, SLAPolicyForm, schedule_from_post, schedule_rows
 from helpdesk.errors import DomainError
 from helpdesk.models import Role
 from helpdesk.views.access import member_view
@@ -54,7 +54,7 @@ def sla_policy_edit(request, tenant, pk=None):
     if request.method == "POST":
         form = SLAPolicyForm(request.POST, **options)
         if form.is_valid():
-            fields = form.service_fields({item.pk: item for item in hours})
+            fields = form.service_fields()
             try:
                 if policy is None:
                     policy = sla_policy_create(organization=organization, **fields)
@@ -103,16 +103,9 @@ def business_hours_edit(request, tenant, pk=None):
     item = get_object_or_404(catalog.business_hours_list(organization=organization), pk=pk) if pk else None
     if request.method == "POST":
         form = BusinessHoursForm(request.POST)
-        hours, rows = schedule_from_post(request.POST)
+        rows = schedule_from_post(request.POST)[1]
         if form.is_valid():
-            fields = {
-                "name": form.cleaned_data["name"],
-                "description": form.cleaned_data["description"],
-                "timezone": form.cleaned_data["timezone"],
-                "is_always_open": form.cleaned_data["is_always_open"],
-                "hours": hours,
-                "holidays": form.cleaned_data["holidays_text"],
-            }
+            fields = form.service_fields()
             try:
                 if item is None:
                     item = business_hours_create(organization=organization, **fields)

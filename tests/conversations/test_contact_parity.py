@@ -13,27 +13,19 @@ DETAILS = {"first_name": "  Grace ", "last_name": "Hopper", "email": "Grace@Navy
 COMPARED = ("first_name", "last_name", "email", "phone_number", "enabled", "custom_attributes")
 
 
-def _signed_in(client, membership):
-    client.force_login(membership.user)
-    session = client.session
-    session["organization_id"] = membership.organization_id
-    session.save()
-    return client
-
-
 def _stored(contact: Contact) -> dict:
     contact.refresh_from_db()
     return {name: getattr(contact, name) for name in COMPARED}
 
 
-def test_api_and_ui_update_a_contact_the_same_way(client, agent, agent_api, org):
+def test_api_and_ui_update_a_contact_the_same_way(ui_as, agent, agent_api, org):
     by_api = ContactFactory(organization=org, email="one@example.com")
     by_ui = ContactFactory(organization=org, email="two@example.com")
 
     api = agent_api.put(f"/api/v1/contacts/{by_api.pk}", DETAILS, format="json")
     assert api.status_code == 200, api.content
     Contact.objects.filter(pk=by_api.pk).update(email="moved@example.com")  # free it for the UI
-    ui = _signed_in(client, agent).post(reverse("conversations:contact", args=[by_ui.pk]), DETAILS)
+    ui = ui_as(agent).post(reverse("conversations:contact", args=[by_ui.pk]), DETAILS)
 
     assert ui.status_code == 302
     from_api, from_ui = _stored(by_api), _stored(by_ui)
@@ -47,7 +39,7 @@ def test_api_and_ui_update_a_contact_the_same_way(client, agent, agent_api, org)
     ("email", "status", "message"),
     [("TAKEN@example.com", 409, "Another contact has this email."), ("not an email", 400, "valid email")],
 )
-def test_a_refused_email_changes_nothing(via, email, status, message, client, agent, agent_api, org):
+def test_a_refused_email_changes_nothing(via, email, status, message, ui_as, agent, agent_api, org):
     ContactFactory(organization=org, email="taken@example.com")
     contact = ContactFactory(organization=org, first_name="Ada", email="me@example.com")
     before = _stored(contact)
@@ -58,9 +50,7 @@ def test_a_refused_email_changes_nothing(via, email, status, message, client, ag
         assert response.status_code == status
         assert message in " ".join(response.json()["fields"]["email"])
     else:
-        response = _signed_in(client, agent).post(
-            reverse("conversations:contact", args=[contact.pk]), details
-        )
+        response = ui_as(agent).post(reverse("conversations:contact", args=[contact.pk]), details)
         assert response.status_code == 400
         assert message in response.context["form"].errors["email"][0]
     assert _stored(contact) == before

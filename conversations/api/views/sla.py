@@ -8,8 +8,7 @@ from rest_framework.views import APIView
 from conversations.api.serializers.conversations import SLAStatusSerializer
 from conversations.api.serializers.sla import BusinessHoursSerializer, SLAPolicySerializer
 from conversations.api.views.catalog import CrudMixin
-from conversations.errors import ConversationError, NotFound
-from conversations.models import BusinessHours
+from conversations.errors import ConversationError
 from conversations.selectors import catalog as selectors
 from conversations.selectors.sla import sla_overview
 from conversations.services import sla
@@ -53,22 +52,11 @@ class SLAPolicyViewSet(CrudMixin, OrganizationScopedViewSet):
     def scoped_queryset(self, organization):
         return selectors.sla_policy_list(organization=organization)
 
-    def _business_hours(self, values: dict) -> dict:
-        if "business_hours_id" in values:
-            pk = values.pop("business_hours_id")
-            business_hours = None
-            if pk is not None:
-                business_hours = BusinessHours.objects.filter(organization=self.organization, pk=pk).first()
-                if business_hours is None:
-                    raise NotFound("Business hours not found.", field="business_hours_id")
-            values["business_hours"] = business_hours
-        return values
-
     def create_item(self, values):
-        return sla.sla_policy_create(organization=self.organization, **self._business_hours(values))
+        return sla.sla_policy_create(organization=self.organization, **values)
 
     def update_item(self, item, values):
-        return sla.sla_policy_update(policy=item, **self._business_hours(values))
+        return sla.sla_policy_update(policy=item, **values)
 
     def delete_item(self, item):
         sla.sla_policy_delete(policy=item)
