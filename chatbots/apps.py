@@ -7,15 +7,18 @@ class ChatbotsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from chatbots.services import assist, chatbots, sessions, training
+        from chatbots.services import assist, chatbots, training
         from helpdesk import limits
         from helpdesk.services import operations
         from helpdesk.services.accounts import register_organization_initializer
 
         limits.register_usage_counter("chatbots", chatbots.chatbot_count)
         register_organization_initializer(assist.ai_prompts_ensure)
-        operations.register_retry(sessions.ESCALATION_KIND, sessions.retry_escalation)
-        operations.register_retry(training.TRAINING_KIND, training.retry_training)
+        operations.register_kind(
+            training.TRAINING_KIND,
+            fail=training.training_operation_failed,
+            reopen=training.training_operation_reopen,
+        )
 
         from helpdesk.navigation import register_nav_item, register_settings_page
 

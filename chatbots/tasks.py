@@ -8,9 +8,10 @@ from chatbots.models import Training
 from helpdesk.models import Operation
 
 
-@shared_task(ignore_result=True, acks_late=True)
-def run_training(training_id: str) -> None:
-    """Run a training job (rag indexing or modelfile creation). Safe to run twice."""
+@shared_task(ignore_result=True)
+def run_training(training_id: str, operation_id: str | None = None) -> None:
+    """Run a training job (rag indexing or modelfile creation). Safe to run twice. Its
+    ``operation_id`` lets the base task keep the operation alive and fail it when it gives up."""
     from chatbots.services.training import training_run
 
     training = (
@@ -22,7 +23,7 @@ def run_training(training_id: str) -> None:
         training_run(training=training)
 
 
-@shared_task(ignore_result=True, acks_late=True)
+@shared_task(ignore_result=True)
 def chat_session_escalate(operation_id: str) -> None:
     """Hand a chat session over to a person (creates the conversation). Safe to run twice."""
     from chatbots.services.escalation import chat_escalation_run

@@ -1,18 +1,25 @@
 """Celery tasks of the conversations app: thin wrappers that call services.
 
 Periodic ones (``CELERY_BEAT_SCHEDULE``): ``snooze_wake`` and ``sla_check`` every minute,
-``auto_assign`` every two minutes."""
+``auto_assign`` every two minutes, ``fail_interrupted_deliveries`` every minute."""
 
 from celery import shared_task
 
 from conversations.services import assignment, lifecycle, messages, sla_breaches
 
 
-@shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
+@shared_task
 def message_deliver(message_id: int) -> str | None:
-    """Send a pending reply through its channel (email); a no-op for any other state."""
-    message = messages.message_deliver(message_id=message_id)
+    """Send a pending reply through its channel (email); a no-op for any other state. The mail
+    server being down is retried by the base task; on the last attempt the reply fails."""
+    message = messages.message_deliver(message_id=message_id, final_attempt=message_deliver.is_last_attempt)
     return message.status if message else None
+
+
+@shared_task
+def fail_interrupted_deliveries() -> int:
+    """Periodic: fail replies left ``sending`` by a worker that stopped mid-delivery."""
+    return messages.message_deliveries_fail_interrupted()
 
 
 @shared_task

@@ -3,27 +3,38 @@
 from __future__ import annotations
 
 from celery import shared_task
-from django.utils import timezone
 
 from helpdesk.models import WebhookDelivery
+from helpdesk.realtime import store as realtime_store
+from helpdesk.services import operations as operation_services
 from helpdesk.services import webhooks as webhook_services
 
 
 @shared_task(ignore_result=True)
 def deliver_webhook(delivery_id: str) -> None:
-    """One attempt to send a webhook delivery; on a retryable failure the task queues itself again
-    for the delivery's ``next_attempt_at``. Safe to run twice: a finished delivery is not sent."""
+    """One attempt to send a webhook delivery. A failed attempt that should be repeated raises
+    ``DeliveryRetry`` (a ``BackendUnavailable``): the base task retries it at the delivery's
+    ``next_attempt_at``. Safe to run twice: a finished delivery is not sent."""
     delivery = WebhookDelivery.objects.filter(pk=delivery_id).first()
     if delivery is None:  # the webhook (and its log) was deleted meanwhile
         return
     if webhook_services.webhook_delivery_attempt(delivery=delivery):
-        countdown = 0.0
-        if delivery.next_attempt_at:
-            countdown = max((delivery.next_attempt_at - timezone.now()).total_seconds(), 0.0)
-        deliver_webhook.apply_async((delivery_id,), countdown=countdown)
+        raise webhook_services.DeliveryRetry(delivery=delivery)
 
 
 @shared_task(ignore_result=True)
 def requeue_due_webhook_deliveries() -> int:
     """Periodic (celery beat): queue deliveries whose task was lost, e.g. while the broker was down."""
     return webhook_services.webhook_deliveries_requeue_due()
+
+
+@shared_task(ignore_result=True)
+def fail_stale_operations() -> int:
+    """Periodic (celery beat, and at worker start): fail running operations whose worker stopped."""
+    return operation_services.operations_fail_stale()
+
+
+@shared_task(ignore_result=True)
+def prune_realtime_events() -> int:
+    """Periodic (celery beat): delete real-time events past REALTIME_RETENTION_SECONDS."""
+    return realtime_store.events_prune()

@@ -10,14 +10,16 @@ class KnowledgeConfig(AppConfig):
         from helpdesk import health, limits
         from helpdesk.services import operations
         from knowledge import selectors, vectorstore
-        from knowledge.services import crawl, documents, index
+        from knowledge.services import documents
 
         health.register_check("vector_store", vectorstore.heartbeat)
         limits.register_usage_counter("documents", selectors.document_count)
         limits.register_usage_counter("kb_items", selectors.kb_item_count)
-        operations.register_retry(documents.INGEST_KIND, documents.retry_ingest_operation)
-        operations.register_retry(crawl.CRAWL_KIND, crawl.queue_crawl)
-        operations.register_retry(index.REINDEX_KIND, index.queue_reindex)
+        operations.register_kind(
+            documents.INGEST_KIND,
+            fail=documents.ingest_operation_failed,
+            reopen=documents.ingest_operation_reopen,
+        )
 
         from helpdesk.navigation import register_nav_item
 

@@ -68,10 +68,11 @@ def chat_session_delete(*, session: ChatSession) -> None:
     session.delete()
 
 
-def _queue_escalation(operation_id) -> None:
+def _queue_escalation(operation: Operation) -> None:
     from chatbots import tasks  # tasks import services: import lazily
+    from helpdesk import jobs
 
-    tasks.chat_session_escalate.delay(str(operation_id))
+    jobs.enqueue_on_commit(tasks.chat_session_escalate, str(operation.pk), operation=operation)
 
 
 @transaction.atomic
@@ -107,12 +108,5 @@ def chat_escalate(*, session: ChatSession, membership=None) -> Operation:
     )
     session.escalation_operation = operation
     session.save(update_fields=["escalation_operation", "updated_at"])
-    operation_id = operation.pk
-    transaction.on_commit(lambda: _queue_escalation(operation_id))
+    _queue_escalation(operation)
     return operation
-
-
-def retry_escalation(operation: Operation) -> None:
-    """Retry handler for failed escalations (``POST operations/{id}/retry``)."""
-    operation_id = operation.pk
-    transaction.on_commit(lambda: _queue_escalation(operation_id))

@@ -25,7 +25,7 @@ from chatbots.models import Chatbot, Training, TrainingStatus, TrainingType
 from chatbots.services.chatbots import organization_documents, parse_document_ids
 from chatbots.services.prompting import system_message
 from helpdesk import events, ollama
-from helpdesk.errors import DomainError
+from helpdesk.errors import BackendUnavailable, DomainError
 from helpdesk.models import Operation
 from helpdesk.services import operations as operation_services
 
@@ -76,10 +76,16 @@ def _estimate(seconds: float):
     return timezone.now() + timedelta(seconds=max(seconds, 1.0))
 
 
-def _queue(training_id) -> None:
+def _queue(training: Training) -> None:
     from chatbots import tasks  # tasks import services: import lazily
+    from helpdesk import jobs
 
-    tasks.run_training.delay(str(training_id))
+    jobs.enqueue_on_commit(
+        tasks.run_training,
+        str(training.training_id),
+        str(training.operation_id),
+        operation=training.operation,
+    )
 
 
 @transaction.atomic
@@ -147,23 +153,34 @@ def training_create(
         created_by=created_by,
     )
     training.save(update_fields=["operation", "updated_at"])
-    training_id = training.training_id
-    transaction.on_commit(lambda: _queue(training_id))
+    _queue(training)
     return training
 
 
-def retry_training(operation: Operation) -> None:
-    """Retry handler for failed trainings (``POST operations/{id}/retry``)."""
-    training = Training.objects.filter(
-        organization_id=operation.organization_id, training_id=operation.params.get("training_id")
-    ).first()
+def _operation_training(operation: Operation) -> Training | None:
+    return (
+        Training.objects.select_related("organization", "operation")
+        .filter(organization_id=operation.organization_id, training_id=operation.params.get("training_id"))
+        .first()
+    )
+
+
+def training_operation_reopen(operation: Operation) -> None:
+    """Before a failed training is queued again (``POST operations/{id}/retry``)."""
+    training = _operation_training(operation)
     if training is None:
         raise TrainingError("The training of this operation no longer exists.", code="not_found")
     Training.objects.filter(pk=training.pk).update(
         status=TrainingStatus.PENDING, error="", documents_processed=0, finished_at=None
     )
-    training_id = training.training_id
-    transaction.on_commit(lambda: _queue(training_id))
+
+
+def training_operation_failed(operation: Operation, reason: str) -> None:
+    """A training given up (queue unreachable, retries exhausted, worker lost) fails with the
+    reason and emits ``training.completed``."""
+    training = _operation_training(operation)
+    if training is not None and training.status not in (TrainingStatus.SUCCEEDED, TrainingStatus.FAILED):
+        _finish(training, error=reason[:2000])
 
 
 def _set(training: Training, **fields) -> None:
@@ -268,6 +285,8 @@ def _run_modelfile(training: Training) -> Training:
         ollama.create(
             name, from_model=training.model or chatbot.model, system=system, parameters=parameters, host=host
         )
+    except BackendUnavailable:
+        raise  # Ollama is down: the task retries, and fails the training when it gives up
     except DomainError as exc:
         return _finish(training, error=exc.message)
     Chatbot.objects.filter(pk=chatbot.pk).update(derived_model_name=name, derived_model_at=timezone.now())
@@ -289,6 +308,8 @@ def training_run(*, training: Training) -> Training:
         if training.training_type == TrainingType.MODELFILE:
             return _run_modelfile(training)
         return _run_rag(training)
+    except BackendUnavailable:
+        raise  # retried by the task (a run again is harmless); given up, the training fails then
     except Exception as exc:  # record why on the training before the worker logs it
         logger.exception("training %s failed", training.training_id)
         _finish(training, error=f"Training failed: {exc}"[:2000])

@@ -13,6 +13,7 @@ class MessageType(models.TextChoices):
 
 class MessageStatus(models.TextChoices):
     PENDING = "pending", "Pending"
+    SENDING = "sending", "Sending"  # a worker claimed it and is handing it to the mail server
     SENT = "sent", "Sent"
     RECEIVED = "received", "Received"
     FAILED = "failed", "Failed"

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from conversations import channels
@@ -18,7 +20,7 @@ from conversations.services.attachments import attachments_for_message, attachme
 from conversations.services.contacts import ensure_not_blocked
 from conversations.services.lifecycle import conversation_reopen, ensure_not_merged
 from conversations.services.sla import sla_recompute
-from helpdesk.errors import DomainError
+from helpdesk.errors import BackendUnavailable, DomainError
 from helpdesk.models import Membership
 
 MESSAGE_MAX_LENGTH = 200_000
@@ -160,34 +162,74 @@ def message_create(
 
 def _queue_delivery(message: Message) -> None:
     from conversations import tasks  # tasks import services: import lazily
+    from helpdesk import jobs
 
     message_id = message.pk
-    transaction.on_commit(lambda: tasks.message_deliver.delay(message_id))
 
-
-def message_deliver(*, message_id: int) -> Message | None:
-    """Send a pending reply through its channel (``sent``, or ``failed`` with the reason).
-    A message that is no longer pending is left alone, so running it twice is harmless."""
-    with transaction.atomic():
-        message = (
-            Message.objects.select_for_update(of=("self",))
-            .select_related("conversation__inbox", "conversation__contact")
-            .filter(pk=message_id)
-            .first()
+    def unqueued(reason: str) -> None:  # the agent sees why and may retry the reply
+        _record_delivery(
+            message_id, status=MessageStatus.FAILED, error=reason, claimed_as=MessageStatus.PENDING
         )
-        if message is None or message.status != MessageStatus.PENDING:
-            return message
-        message.delivery_attempts += 1
-        try:
-            channels.deliver(message)
-        except DomainError as exc:  # not sendable, or the mail server did not take it: an agent may retry
-            message.status = MessageStatus.FAILED
-            message.delivery_error = exc.message[:1000]
-        else:
-            message.status = MessageStatus.SENT
-            message.delivery_error = ""
-        message.save(update_fields=["status", "delivery_error", "delivery_attempts", "updated_at"])
+
+    jobs.enqueue_on_commit(tasks.message_deliver, message_id, on_unqueued=unqueued)
+
+
+def _record_delivery(
+    message_id: int, *, status: str, error: str, claimed_as: str = MessageStatus.SENDING
+) -> None:
+    Message.objects.filter(pk=message_id, status=claimed_as).update(
+        status=status, delivery_error=error[:1000], updated_at=timezone.now()
+    )
+
+
+def message_deliver(*, message_id: int, final_attempt: bool = True) -> Message | None:
+    """Send a pending reply through its channel (``sent``, or ``failed`` with the reason).
+
+    No lock is held while the mail server talks: the message is claimed (``pending`` →
+    ``sending``, one conditional update), sent outside any transaction, and the outcome recorded
+    in another update; a second run finds it claimed or finished and leaves it alone. A transient
+    failure (``BackendUnavailable``: the mail server is down) puts it back to ``pending`` with the
+    reason and raises, so the task retries it, unless ``final_attempt``: then it fails."""
+    claimed = Message.objects.filter(pk=message_id, status=MessageStatus.PENDING).update(
+        status=MessageStatus.SENDING, delivery_attempts=F("delivery_attempts") + 1, updated_at=timezone.now()
+    )
+    message = (
+        Message.objects.select_related("conversation__inbox", "conversation__contact")
+        .filter(pk=message_id)
+        .first()
+    )
+    if not claimed or message is None:
+        return message
+    try:
+        channels.deliver(message)
+    except BackendUnavailable as exc:
+        if not final_attempt:
+            _record_delivery(message_id, status=MessageStatus.PENDING, error=exc.message)
+            raise
+        _record_delivery(message_id, status=MessageStatus.FAILED, error=exc.message)
+    except DomainError as exc:  # not sendable, or the mail server refused it: an agent may retry
+        _record_delivery(message_id, status=MessageStatus.FAILED, error=exc.message)
+    except Exception:
+        _record_delivery(
+            message_id, status=MessageStatus.FAILED, error="The reply could not be sent; retry it."
+        )
+        raise
+    else:
+        _record_delivery(message_id, status=MessageStatus.SENT, error="")
+    message.refresh_from_db(fields=["status", "delivery_error", "delivery_attempts", "updated_at"])
     return message
+
+
+def message_deliveries_fail_interrupted(*, now: datetime | None = None) -> int:
+    """Fail the replies left ``sending`` by a worker that stopped mid-delivery (for longer than
+    ``OPERATION_STALE_SECONDS``): whether the mail server took them is unknown, so an agent
+    decides to retry. Returns how many were failed."""
+    cutoff = (now or timezone.now()) - timedelta(seconds=max(int(settings.OPERATION_STALE_SECONDS), 1))
+    return Message.objects.filter(status=MessageStatus.SENDING, updated_at__lt=cutoff).update(
+        status=MessageStatus.FAILED,
+        delivery_error="The delivery was interrupted (the worker may have stopped), so it may not have been sent; retry it.",
+        updated_at=timezone.now(),
+    )
 
 
 @transaction.atomic

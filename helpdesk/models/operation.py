@@ -25,6 +25,10 @@ class Operation(models.Model):
     error = models.TextField(blank=True)
     result = models.JSONField(default=dict, blank=True)
     params = models.JSONField(default=dict, blank=True, help_text="What the job needs to run again (retry).")
+    # The Celery task that runs the job and its arguments, recorded by ``helpdesk.jobs``: a retry
+    # queues the same task again.
+    task_name = models.CharField(max_length=200, blank=True)
+    task_args = models.JSONField(default=list, blank=True)
     target_type = models.CharField(max_length=50, blank=True)
     target_id = models.CharField(max_length=64, blank=True)
     attempts = models.PositiveIntegerField(default=0)
@@ -39,6 +43,7 @@ class Operation(models.Model):
         indexes = [
             models.Index(fields=["organization", "kind", "status"]),
             models.Index(fields=["organization", "target_type", "target_id"]),
+            models.Index(fields=["status", "updated_at"]),  # the stale-operation sweeper
         ]
 
     def __str__(self) -> str:

@@ -1,11 +1,19 @@
 """Long jobs: every background job records its status and progress on an Operation.
 
-A failed operation can be retried: the app that owns the kind registers how to run it again."""
+The jobs layer (``helpdesk.jobs``) records on the operation which task runs it and with which
+arguments; a failed operation is retried by queuing that task again. The app that owns a kind
+registers, with ``register_kind``, what happens to the operation's object (a document, a
+training…) when the job is given up (``fail``) and before it is retried (``reopen``)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
+from django.conf import settings
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -13,7 +21,16 @@ from helpdesk.errors import DomainError, readable
 from helpdesk.models import Operation, Organization
 from helpdesk.models.operation import OperationStatus
 
-_retry_handlers: dict[str, Callable[[Operation], None]] = {}
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class OperationKind:
+    fail: Callable[[Operation, str], None] | None = None
+    reopen: Callable[[Operation], None] | None = None
+
+
+_kinds: dict[str, OperationKind] = {}
 
 
 class OperationError(DomainError):
@@ -22,9 +39,16 @@ class OperationError(DomainError):
     pass
 
 
-def register_retry(kind: str, handler: Callable[[Operation], None]) -> None:
-    """``handler(operation)`` queues the job again for a failed operation of this kind."""
-    _retry_handlers[kind] = handler
+def register_kind(
+    kind: str,
+    *,
+    fail: Callable[[Operation, str], None] | None = None,
+    reopen: Callable[[Operation], None] | None = None,
+) -> None:
+    """``fail(operation, reason)`` moves the object of a given-up job of this kind to its failed
+    state; ``reopen(operation)`` puts it back to queued before a retry (it may refuse with a
+    ``DomainError``, e.g. when the object was deleted)."""
+    _kinds[kind] = OperationKind(fail=fail, reopen=reopen)
 
 
 def operation_create(
@@ -98,16 +122,71 @@ def operation_fail(*, operation: Operation, error: str) -> Operation:
     return operation
 
 
+def operation_abandon(*, operation: Operation, reason: str) -> Operation:
+    """The job will not finish by itself (the broker was unreachable, the task failed for good,
+    the worker vanished): the operation and its object go to failed with ``reason``, so that
+    people see why and can retry. Harmless for an operation that finished meanwhile."""
+    operation.refresh_from_db()
+    if operation.status == OperationStatus.SUCCEEDED:
+        return operation
+    operation_fail(operation=operation, error=reason)
+    kind = _kinds.get(operation.kind)
+    if kind is not None and kind.fail is not None:
+        kind.fail(operation, operation.error)
+    return operation
+
+
+@transaction.atomic
 def operation_retry(*, operation: Operation) -> Operation:
+    """Queue a failed operation's task again (``POST operations/{id}/retry``)."""
+    from helpdesk import jobs  # the jobs layer queues through this module's services
+
+    operation = Operation.objects.select_for_update().get(pk=operation.pk)
     if operation.status != OperationStatus.FAILED:
         raise OperationError("Only a failed operation can be retried.")
-    handler = _retry_handlers.get(operation.kind)
-    if handler is None:
+    task = jobs.task_named(operation.task_name)
+    if task is None:
         raise OperationError(f"Operations of kind '{operation.kind}' cannot be retried.")
+    kind = _kinds.get(operation.kind)
+    if kind is not None and kind.reopen is not None:
+        kind.reopen(operation)
     operation.status = OperationStatus.PENDING
     operation.message = "Queued again"
     operation.error = ""
     operation.progress_done = 0
+    operation.finished_at = None
     operation.save()
-    handler(operation)
+    jobs.enqueue_on_commit(task, *operation.task_args, operation=operation)
     return operation
+
+
+def stale_reason(seconds: int) -> str:
+    if seconds >= 120:
+        span = f"{round(seconds / 60)} minutes"
+    else:
+        span = f"{seconds} second{'s' if seconds != 1 else ''}"
+    return f"No progress for {span} (the worker may have stopped); retry it."
+
+
+def operations_fail_stale(*, now: datetime | None = None) -> int:
+    """Fail the running operations with no progress for ``OPERATION_STALE_SECONDS`` (their worker
+    was killed or lost its task; a running task's heartbeat counts as progress), with their
+    objects, so that they can be retried. Returns how many were failed."""
+    seconds = max(int(settings.OPERATION_STALE_SECONDS), 1)
+    cutoff = (now or timezone.now()) - timedelta(seconds=seconds)
+    reason = stale_reason(seconds)
+    count = 0
+    stale = Operation.objects.filter(status=OperationStatus.RUNNING, updated_at__lt=cutoff)
+    for operation in stale.order_by("updated_at")[:500]:
+        # Claimed by a conditional update: a heartbeat or a second sweeper in between wins.
+        claimed = Operation.objects.filter(
+            pk=operation.pk, status=OperationStatus.RUNNING, updated_at__lt=cutoff
+        ).update(status=OperationStatus.FAILED, updated_at=timezone.now())
+        if not claimed:
+            continue
+        logger.warning(
+            "operation %s (%s) made no progress for %s s: failing it", operation.pk, operation.kind, seconds
+        )
+        operation_abandon(operation=operation, reason=reason)
+        count += 1
+    return count

@@ -25,7 +25,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from helpdesk import events, outbound
-from helpdesk.errors import DomainError
+from helpdesk.errors import BackendUnavailable, DomainError
 from helpdesk.events import EVENT_NAMES
 from helpdesk.models import Organization, Webhook, WebhookDelivery
 from helpdesk.models.webhook import DeliveryStatus
@@ -50,6 +50,19 @@ UNFINISHED = (DeliveryStatus.PENDING, DeliveryStatus.RETRYING)
 
 class WebhookError(DomainError):
     pass
+
+
+class DeliveryRetry(BackendUnavailable):
+    """The receiver failed this attempt (an error status, a timeout, unreachable): the delivery
+    task is retried at the delivery's ``next_attempt_at``, within ``WEBHOOK_MAX_ATTEMPTS``."""
+
+    def __init__(self, *, delivery: WebhookDelivery):
+        super().__init__(delivery.last_error or "The receiver failed the delivery.")
+        wait = (
+            (delivery.next_attempt_at - timezone.now()).total_seconds() if delivery.next_attempt_at else 0.0
+        )
+        self.retry_after = max(wait, 0.0)
+        self.max_retries = max(int(settings.WEBHOOK_MAX_ATTEMPTS), 1)
 
 
 # --- subscriptions -------------------------------------------------------------------------------
@@ -153,11 +166,18 @@ def _json_safe(payload) -> dict:
 
 
 def _queue(delivery: WebhookDelivery) -> None:
+    from helpdesk import jobs
     from helpdesk.tasks import deliver_webhook
 
     delivery_id = str(delivery.pk)
-    # robust: a broker that is down must not fail the caller; the sweeper queues the row later.
-    transaction.on_commit(lambda: deliver_webhook.delay(delivery_id), robust=True)
+
+    def unqueued(reason: str) -> None:
+        # The delivery stays pending with the reason in its log; the sweeper queues it again.
+        WebhookDelivery.objects.filter(pk=delivery_id, status__in=UNFINISHED).update(
+            last_error=reason[:ERROR_MAX_CHARS], updated_at=timezone.now()
+        )
+
+    jobs.enqueue_on_commit(deliver_webhook, delivery_id, on_unqueued=unqueued)
 
 
 def webhook_subscribers(*, organization: Organization, name: str) -> list[Webhook]:

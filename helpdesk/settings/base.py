@@ -28,6 +28,9 @@ SECRET_KEY = env("SECRET_KEY", default="") or _development_secret_key()
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# The chat widget: longest visitor message, and requests per website token (beside the per
+# address ``THROTTLE_WIDGET_ADDRESS``).
+WIDGET_MAX_MESSAGE_CHARS = env.int("WIDGET_MAX_MESSAGE_CHARS", default=5000)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -137,6 +140,17 @@ CACHES = {
     )
 }
 
+# Real time (SSE push to browsers, helpdesk.realtime): embedded across the processes of one host
+# by default (event table + Unix datagrams under var/realtime); Redis pub/sub when REALTIME_URL,
+# or else REDIS_URL, is redis://… ("embedded://" keeps the embedded one beside a Redis cache).
+REALTIME_URL = env("REALTIME_URL", default="")
+REALTIME_REDIS_CHANNEL = env("REALTIME_REDIS_CHANNEL", default="parley:realtime")
+REALTIME_SOCKET_DIR = Path(env("REALTIME_SOCKET_DIR", default=str(VAR_DIR / "realtime")))
+REALTIME_POLL_INTERVAL = env.float("REALTIME_POLL_INTERVAL", default=0.25)  # seconds, one query per process
+REALTIME_RETENTION_SECONDS = env.int("REALTIME_RETENTION_SECONDS", default=3600)  # replay window
+REALTIME_HEARTBEAT_SECONDS = env.float("REALTIME_HEARTBEAT_SECONDS", default=15.0)
+REALTIME_RETRY_MS = env.int("REALTIME_RETRY_MS", default=3000)  # browsers' reconnect delay
+
 # Celery: a real worker on kombu's filesystem transport by default (no server needed);
 # CELERY_BROKER_URL=redis://… at scale; eager only when explicitly asked for.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
@@ -150,9 +164,14 @@ if CELERY_BROKER_URL.startswith("filesystem://"):  # folders made by helpdesk.ru
         "store_processed": False,
     }
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
-CELERY_TASK_EAGER_PROPAGATES = True
+# Eager tasks (tests) run as in a worker: retried, and on_failure records why they gave up;
+# helpdesk.jobs.enqueue_on_commit raises what a task raised unexpectedly (a bug, not a refusal).
+CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_IGNORE_RESULT = True
+# A task's message is acknowledged when the task finished, and given back to the broker when the
+# worker process running it died (SIGKILL, out of memory), so a lost worker loses no job.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_QUEUE_INGEST = env("CELERY_QUEUE_INGEST", default="ingest")
@@ -161,8 +180,21 @@ CELERY_TASK_ROUTES = {
     "knowledge.tasks.*": {"queue": CELERY_QUEUE_INGEST},
     "chatbots.tasks.*": {"queue": CELERY_QUEUE_AI},
 }
-CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=1800)
-CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=1700)
+# The jobs layer (helpdesk/jobs.py): retries of transient failures (BackendUnavailable) with
+# exponential backoff and jitter, time limits, and the sweeper of operations whose worker vanished.
+JOBS_MAX_RETRIES = env.int("JOBS_MAX_RETRIES", default=5)
+JOBS_RETRY_BACKOFF = env.int("JOBS_RETRY_BACKOFF", default=10)  # seconds before the first retry
+JOBS_RETRY_BACKOFF_MAX = env.int("JOBS_RETRY_BACKOFF_MAX", default=600)
+JOBS_TIME_LIMIT = env.int("JOBS_TIME_LIMIT", default=1800)
+JOBS_SOFT_TIME_LIMIT = env.int("JOBS_SOFT_TIME_LIMIT", default=1700)
+# Redis gives an unacknowledged message to another worker after this many seconds: longer than
+# any task may run (JOBS_TIME_LIMIT) and any retry countdown, or a running task is started twice.
+JOBS_VISIBILITY_TIMEOUT = env.int("JOBS_VISIBILITY_TIMEOUT", default=7200)
+OPERATION_STALE_SECONDS = env.int("OPERATION_STALE_SECONDS", default=300)
+CELERY_TASK_TIME_LIMIT = JOBS_TIME_LIMIT
+CELERY_TASK_SOFT_TIME_LIMIT = JOBS_SOFT_TIME_LIMIT
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": JOBS_VISIBILITY_TIMEOUT}
 CELERY_BEAT_SCHEDULE: dict = {}  # apps add their periodic tasks in AppConfig.ready()
 # Conversations: wake snoozed conversations, record SLA breaches, round-robin waiting ones.
 CELERY_BEAT_SCHEDULE.update(
@@ -170,8 +202,22 @@ CELERY_BEAT_SCHEDULE.update(
         "conversations-snooze-wake": {"task": "conversations.tasks.snooze_wake", "schedule": 60.0},
         "conversations-sla-check": {"task": "conversations.tasks.sla_check", "schedule": 60.0},
         "conversations-auto-assign": {"task": "conversations.tasks.auto_assign", "schedule": 120.0},
+        "conversations-fail-interrupted-deliveries": {
+            "task": "conversations.tasks.fail_interrupted_deliveries",
+            "schedule": 60.0,
+        },
     }
 )
+# Jobs: fail running operations whose worker stopped (no progress for OPERATION_STALE_SECONDS).
+CELERY_BEAT_SCHEDULE["operations-fail-stale"] = {
+    "task": "helpdesk.tasks.fail_stale_operations",
+    "schedule": 60.0,
+}
+# Real time: forget durable events older than REALTIME_RETENTION_SECONDS.
+CELERY_BEAT_SCHEDULE["helpdesk-realtime-prune"] = {
+    "task": "helpdesk.tasks.prune_realtime_events",
+    "schedule": 600.0,
+}
 # Knowledge: after an embedding-model change, queue the reindex of each affected organization.
 CELERY_BEAT_SCHEDULE["knowledge-reindex-stale-embeddings"] = {
     "task": "knowledge.tasks.reindex_stale_embeddings",
@@ -251,6 +297,8 @@ REST_FRAMEWORK = {
         "credential": env("THROTTLE_CREDENTIAL", default="1200/min"),
         "login": env("THROTTLE_LOGIN", default="10/min"),
         "public": env("THROTTLE_PUBLIC", default="30/min"),
+        "widget": env("THROTTLE_WIDGET", default="600/min"),
+        "widget_address": env("THROTTLE_WIDGET_ADDRESS", default="120/min"),
     },
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",

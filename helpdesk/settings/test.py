@@ -18,6 +18,7 @@ INTEGRATION = env.bool("PARLEY_INTEGRATION", default=False)
 # the runtime folders at the temporary one, never at the checkout's var/.
 VAR_DIR = Path(os.environ["PARLEY_VAR_DIR"])
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="parley-static-"))
+REALTIME_SOCKET_DIR = VAR_DIR / "realtime"  # shared with subprocesses through PARLEY_VAR_DIR
 DEBUG = False
 SECRET_KEY = "parley-tests-only-not-secret"  # the same in the test process and its worker
 SECRET_KEY_FILE = None
@@ -32,6 +33,7 @@ if INTEGRATION:
     DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/parley")}
     REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
     CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/14")
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": JOBS_VISIBILITY_TIMEOUT}  # noqa: F405
     # Eager by default so ordinary tests stay synchronous; tests that take the ``real_worker``
     # fixture switch to the Celery worker process started by tests/integration.py.
     CELERY_TASK_ALWAYS_EAGER = True
@@ -39,7 +41,9 @@ if INTEGRATION:
     CHROMA_MODE = "http"
     os.environ.setdefault("CHROMA_URL", "http://127.0.0.1:8765")
     CHROMA_URL = os.environ["CHROMA_URL"]
-    CHROMA_PATH = Path(os.environ.setdefault("PARLEY_TEST_CHROMA_PATH", tempfile.mkdtemp(prefix="parley-chroma-")))
+    CHROMA_PATH = Path(
+        os.environ.setdefault("PARLEY_TEST_CHROMA_PATH", tempfile.mkdtemp(prefix="parley-chroma-"))
+    )
 else:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
     CELERY_BROKER_URL = "memory://"
@@ -55,7 +59,10 @@ REST_FRAMEWORK = {
         "credential": "10000/min",
         "login": "10000/min",
         "public": "10000/min",
+        "widget": "10000/min",
+        "widget_address": "10000/min",
     },
 }
 OLLAMA_TIMEOUT = 5.0
 WEBHOOK_RETRY_BASE_SECONDS = 0.01
+JOBS_MAX_RETRIES = 2  # eager retries run at once; fewer keep backend-down tests quick

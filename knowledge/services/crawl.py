@@ -105,16 +105,10 @@ def crawl_start(
 
 
 def queue_crawl(operation: Operation) -> None:
-    def send():
-        from knowledge import tasks
+    from helpdesk import jobs
+    from knowledge import tasks
 
-        try:
-            tasks.crawl_site.delay(str(operation.pk))
-        except Exception as exc:
-            logger.exception("could not queue crawl %s", operation.pk)
-            operation_services.operation_fail(operation=operation, error=f"Could not queue the crawl: {exc}")
-
-    transaction.on_commit(send)
+    jobs.enqueue_on_commit(tasks.crawl_site, str(operation.pk), operation=operation)
 
 
 def _filename(url: str) -> str:

@@ -12,9 +12,10 @@ from django.db import IntegrityError, transaction
 
 from helpdesk import limits
 from helpdesk.errors import BackendUnavailable, DomainError
-from helpdesk.models import Operation
+from helpdesk.models import Membership, Operation
 from helpdesk.services import operations as operation_services
 from knowledge import vectorstore
+from knowledge.chunking import check_chunking
 from knowledge.ingestion.formats import detect_format
 from knowledge.models import Document, DocumentEvent, DocumentStatus, TrainingStatus
 
@@ -182,57 +183,30 @@ def document_upload(
     )
 
 
-def _check_chunking(chunk_size, chunk_overlap) -> tuple[int | None, int | None]:
-    if chunk_size is not None:
-        try:
-            chunk_size = int(chunk_size)
-        except (TypeError, ValueError):
-            raise DocumentError("chunk_size must be a number of characters.", field="chunk_size")
-        if not 100 <= chunk_size <= 8000:
-            raise DocumentError("chunk_size must be between 100 and 8000 characters.", field="chunk_size")
-    if chunk_overlap is not None:
-        try:
-            chunk_overlap = int(chunk_overlap)
-        except (TypeError, ValueError):
-            raise DocumentError("overlap must be a number of characters.", field="chunk_overlap")
-        size = chunk_size or settings.KNOWLEDGE_CHUNK_SIZE
-        if not 0 <= chunk_overlap <= size // 2:
-            raise DocumentError(
-                f"overlap must be between 0 and {size // 2} characters.", field="chunk_overlap"
-            )
-    return chunk_size, chunk_overlap
+def _queue_ingest_task(document_id: int, operation: Operation, chunk_size, chunk_overlap) -> None:
+    from helpdesk import jobs
+    from knowledge import tasks
 
-
-def _queue_ingest_task(document_id: int, operation_id, chunk_size, chunk_overlap) -> None:
-    def send():
-        from knowledge import tasks
-
-        try:
-            tasks.ingest_document.delay(document_id, str(operation_id), chunk_size, chunk_overlap)
-        except Exception as exc:  # broker down: say so on the document instead of hanging in "processing"
-            logger.exception("could not queue the ingestion of document %s", document_id)
-            from knowledge.services.ingestion import document_ingest_failed
-
-            document = Document.objects.filter(pk=document_id).first()
-            operation = Operation.objects.filter(pk=operation_id).first()
-            if document is not None:
-                document_ingest_failed(
-                    document=document, operation=operation, reason=f"Could not queue the ingestion: {exc}"
-                )
-
-    transaction.on_commit(send)
+    jobs.enqueue_on_commit(
+        tasks.ingest_document, document_id, str(operation.pk), chunk_size, chunk_overlap, operation=operation
+    )
 
 
 def document_queue_ingest(
-    *, document: Document, chunk_size=None, chunk_overlap=None, created_by=None
+    *,
+    document: Document,
+    chunk_size: int | None = None,
+    overlap: int | None = None,
+    created_by: Membership | None = None,
 ) -> Operation:
-    """Queue (again) the ingestion of a document on the ``ingest`` queue; returns its Operation."""
-    chunk_size, chunk_overlap = _check_chunking(chunk_size, chunk_overlap)
+    """Queue (again) the ingestion of a document on the ``ingest`` queue; returns its Operation.
+    Chunk settings: ``knowledge.chunking`` (None: the server's)."""
+    check_chunking(chunk_size=chunk_size, overlap=overlap)
     operation = operation_services.operation_create(
         organization=document.organization,
         kind=INGEST_KIND,
         message="Queued for ingestion",
-        params={"document_id": document.pk, "chunk_size": chunk_size, "chunk_overlap": chunk_overlap},
+        params={"document_id": document.pk, "chunk_size": chunk_size, "chunk_overlap": overlap},
         target_type="document",
         target_id=document.pk,
         created_by=created_by or document.uploaded_by,
@@ -243,27 +217,48 @@ def document_queue_ingest(
     Document.objects.filter(pk=document.pk).update(**changes)
     for field, value in changes.items():
         setattr(document, field, value)
-    _queue_ingest_task(document.pk, operation.pk, chunk_size, chunk_overlap)
+    _queue_ingest_task(document.pk, operation, chunk_size, overlap)
     return operation
 
 
-def retry_ingest_operation(operation: Operation) -> None:
-    """Retry handler for failed ingestion operations (``POST operations/{id}/retry``)."""
-    document = Document.objects.filter(
+def _operation_document(operation: Operation) -> Document | None:
+    return Document.objects.filter(
         organization_id=operation.organization_id, pk=operation.params.get("document_id")
     ).first()
+
+
+def ingest_operation_reopen(operation: Operation) -> None:
+    """Before a failed ingestion is queued again (``POST operations/{id}/retry``)."""
+    document = _operation_document(operation)
     if document is None:
         raise DocumentError("The document of this operation no longer exists.", code="not_found")
     Document.objects.filter(pk=document.pk).update(
         status=DocumentStatus.PROCESSING, error="", operation=operation
     )
     document_record_event(document=document, status="queued", message="Ingestion retried.")
-    params = operation.params
-    _queue_ingest_task(document.pk, operation.pk, params.get("chunk_size"), params.get("chunk_overlap"))
+
+
+def ingest_operation_failed(operation: Operation, reason: str) -> None:
+    """An ingestion given up (queue unreachable, retries exhausted, worker lost): its document
+    fails with the reason, unless another ingestion has taken it over meanwhile."""
+    from knowledge.services.ingestion import document_ingest_failed
+
+    document = _operation_document(operation)
+    if (
+        document is None
+        or document.operation_id != operation.pk
+        or document.status != DocumentStatus.PROCESSING
+    ):
+        return
+    document_ingest_failed(document=document, operation=None, reason=reason)
 
 
 def document_reingest(
-    *, document: Document, chunk_size=None, chunk_overlap=None, created_by=None
+    *,
+    document: Document,
+    chunk_size: int | None = None,
+    overlap: int | None = None,
+    created_by: Membership | None = None,
 ) -> Operation:
     """Run the ingestion again (retry after a failure, or new chunk settings). Idempotent."""
     if (
@@ -273,7 +268,7 @@ def document_reingest(
     ):
         raise DocumentError("This document is being processed already.", code="conflict")
     operation = document_queue_ingest(
-        document=document, chunk_size=chunk_size, chunk_overlap=chunk_overlap, created_by=created_by
+        document=document, chunk_size=chunk_size, overlap=overlap, created_by=created_by
     )
     document_record_event(document=document, status="queued", message="Ingestion queued again.")
     return operation

@@ -85,18 +85,10 @@ def organization_queue_reindex(*, organization, reparse: bool = False, created_b
 
 
 def queue_reindex(operation: Operation) -> None:
-    def send():
-        from knowledge import tasks
+    from helpdesk import jobs
+    from knowledge import tasks
 
-        try:
-            tasks.reindex_organization.delay(str(operation.pk))
-        except Exception as exc:
-            logger.exception("could not queue reindex %s", operation.pk)
-            operation_services.operation_fail(
-                operation=operation, error=f"Could not queue the reindex: {exc}"
-            )
-
-    transaction.on_commit(send)
+    jobs.enqueue_on_commit(tasks.reindex_organization, str(operation.pk), operation=operation)
 
 
 def reindex_stale_organizations() -> list[Operation]:

@@ -66,15 +66,12 @@ def queue_index(organization_id: int, item_ids: list[int]) -> None:
     if not item_ids:
         return
 
-    def send():
-        from knowledge import tasks
+    from helpdesk import jobs
+    from knowledge import tasks
 
-        try:
-            tasks.index_kb_items.delay(organization_id, list(item_ids))
-        except Exception:  # the reindex command or the next edit indexes them; keyword search works now
-            logger.exception("could not queue indexing of %d knowledge-base items", len(item_ids))
-
-    transaction.on_commit(send)
+    # Unqueued (broker down), they stay unindexed until the next edit or a reindex; keyword
+    # search finds them meanwhile.
+    jobs.enqueue_on_commit(tasks.index_kb_items, organization_id, list(item_ids))
 
 
 def kb_items_index(*, organization, item_ids=None) -> int:

@@ -4,6 +4,7 @@ import uuid
 
 import pytest
 
+from helpdesk.celery import app
 from helpdesk.models import Operation
 from helpdesk.models.operation import OperationStatus
 from helpdesk.services import operations as operation_services
@@ -11,14 +12,20 @@ from helpdesk.services import operations as operation_services
 pytestmark = pytest.mark.django_db
 
 KIND = "test.import"
+_runs: list[str] = []
+
+
+@app.task(name="tests.helpdesk.record_operation_run")
+def record_operation_run(operation_id: str) -> None:
+    _runs.append(operation_id)
 
 
 @pytest.fixture
-def retried(monkeypatch):
-    """A retry handler registered for KIND; records the operations it was asked to run again."""
-    calls = []
-    monkeypatch.setitem(operation_services._retry_handlers, KIND, calls.append)
-    return calls
+def retried():
+    """The operations of KIND run a task that records the operation ids it was run for."""
+    _runs.clear()
+    yield _runs
+    _runs.clear()
 
 
 def make_operation(organization, *, status=OperationStatus.PENDING, kind=KIND):
@@ -30,6 +37,8 @@ def make_operation(organization, *, status=OperationStatus.PENDING, kind=KIND):
         target_type="document",
         target_id=12,
     )
+    if kind == KIND:  # as enqueue_on_commit records it when the job is first queued
+        operation.task_name, operation.task_args = record_operation_run.name, [str(operation.pk)]
     if status == OperationStatus.RUNNING:
         operation_services.operation_start(operation=operation)
     elif status == OperationStatus.SUCCEEDED:
@@ -84,14 +93,17 @@ def test_an_unknown_operation_answers_404(agent_api, org):
     assert agent_api.get(f"/api/v1/operations/{uuid.uuid4()}").status_code == 404
 
 
-def test_retry_of_a_failed_operation_queues_it_again(agent_api, org, retried):
+def test_retry_of_a_failed_operation_queues_it_again(
+    agent_api, org, retried, django_capture_on_commit_callbacks
+):
     operation = make_operation(org, status=OperationStatus.FAILED)
 
-    response = agent_api.post(f"/api/v1/operations/{operation.pk}/retry")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = agent_api.post(f"/api/v1/operations/{operation.pk}/retry")
 
     assert response.status_code == 202
     assert response.json()["status"] == "pending"
-    assert [called.pk for called in retried] == [operation.pk]
+    assert retried == [str(operation.pk)]
     operation.refresh_from_db()
     assert (operation.status, operation.error, operation.progress_done) == (OperationStatus.PENDING, "", 0)
 
