@@ -17,6 +17,10 @@ class HelpdeskConfig(AppConfig):
 
         register_webhook_subscriber()
 
+        from helpdesk.realtime.domain_events import register_realtime_subscriber
+
+        register_realtime_subscriber()
+
         from helpdesk.views.areas import register_core_navigation
 
         register_core_navigation()

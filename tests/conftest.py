@@ -13,6 +13,16 @@ pytest_plugins = ["tests.ollama_fixtures"]  # fake_ollama, unreachable_ollama_ho
 PASSWORD = "correct-horse-battery"
 
 
+@pytest.fixture(autouse=True)
+def realtime_hub_stopped():
+    """Each test that opened a real-time stream leaves no hub thread (nor its database
+    connection) behind."""
+    yield
+    from helpdesk.realtime import channel
+
+    channel.reset()
+
+
 @pytest.fixture
 def org(db):
     return OrganizationFactory(name="Acme")

@@ -1,9 +1,10 @@
-"""Core domain: organizations, people, teams, credentials, long jobs and webhooks."""
+"""Core domain: organizations, people, teams, credentials, long jobs, webhooks and real-time events."""
 
 from helpdesk.models.api_key import ApiKey
 from helpdesk.models.operation import Operation
 from helpdesk.models.organization import PLAN_LIMITS, Organization, Plan
 from helpdesk.models.people import Availability, Membership, Role, User
+from helpdesk.models.realtime import RealtimeEvent
 from helpdesk.models.team import Team
 from helpdesk.models.webhook import Webhook, WebhookDelivery
 
@@ -15,6 +16,7 @@ __all__ = [
     "Operation",
     "Organization",
     "Plan",
+    "RealtimeEvent",
     "Role",
     "Team",
     "User",
