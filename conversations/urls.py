@@ -8,6 +8,7 @@ from conversations.views import (
     contacts,
     conversation,
     inbox,
+    realtime,
     settings_catalog,
     settings_sla,
     settings_workflow,
@@ -18,6 +19,7 @@ app_name = "conversations"
 conversation_patterns = [
     path("", conversation.conversation_detail, name="conversation"),
     path("live/", conversation.conversation_live, name="conversation-live"),
+    path("typing/", realtime.typing, name="typing"),
     path("reply/", actions.reply, name="reply"),
     path("status/", actions.set_status, name="status"),
     path("snooze/", actions.snooze, name="snooze"),
@@ -33,6 +35,7 @@ conversation_patterns = [
 ]
 
 urlpatterns = [
+    path("realtime/stream", realtime.stream, name="realtime-stream"),
     path("inbox/", inbox.inbox, name="inbox"),
     path("inbox/views/", inbox.view_create, name="view-create"),
     path("inbox/views/<int:pk>/delete/", inbox.view_delete, name="view-delete"),
