@@ -94,7 +94,13 @@ class Supervisor:
             if child.restart_at is not None:
                 if now >= child.restart_at:
                     child.restarts += 1
-                    self._start(child)
+                    try:
+                        self._start(child)
+                    except OSError as exc:  # the program vanished, too many processes…
+                        child.quick_failures += 1
+                        delay = self.backoff(child.quick_failures)
+                        child.restart_at = now + delay
+                        logger.error("could not start %s: %s; trying again in %gs", child.name, exc, delay)
                 continue
             if child.running:
                 continue

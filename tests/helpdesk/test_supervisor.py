@@ -138,3 +138,23 @@ def test_only_ctrl_c_or_sigterm_stops_everything(stop_signal):
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+def test_a_child_that_cannot_be_started_again_is_retried_later(tmp_path, caplog):
+    clock = FakeClock()
+    program = tmp_path / "program"
+    program.write_text("#!/bin/sh\nexit 0\n")
+    program.chmod(0o755)
+    supervisor = Supervisor(initial_backoff=1, max_backoff=30, clock=clock)
+    child = supervisor.add("chroma", [str(program)])
+    try:
+        child.process.wait(timeout=15)
+        program.unlink()  # the program is gone when its restart is due
+        supervisor.poll()
+        clock.now = child.restart_at
+        supervisor.poll()
+
+        assert child.restart_at == clock.now + 2  # the next, longer delay; supervision goes on
+        assert any(record.getMessage().startswith("could not start chroma: ") for record in caplog.records)
+    finally:
+        supervisor.stop()
