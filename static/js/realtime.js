@@ -1,0 +1,169 @@
+/* Live updates for agents: one EventSource on /realtime/stream (the topics and the event id the
+   page was rendered at come from #realtime, see conversations/_realtime.html). An event asks htmx
+   to refresh what it touches: the inbox list (#conv-list) or the open conversation (#cv-live),
+   both answering 204 when nothing changed. Typing shows under the thread. If the browser has no
+   EventSource or the stream keeps failing, the same refreshes run on a slow timer instead, and
+   stop again once the stream is back. Plain JavaScript, no dependencies. */
+(function () {
+  "use strict";
+
+  var FALLBACK_POLL_MS = 10000;
+  var FAILURES_BEFORE_FALLBACK = 3;
+  var TYPING_SHOWN_MS = 6000;
+  var TYPING_SENT_EVERY_MS = 3000;
+  var REFRESH_DELAY_MS = 150; // several events in a burst: one refresh
+
+  var root = document.getElementById("realtime");
+  if (!root) return;
+  var conversation = root.dataset.realtimeConversation || "";
+  var me = root.dataset.realtimeMe || "";
+  var stale = {};
+  var timers = {};
+  var fallback = null;
+
+  function refresh(selector) {
+    if (document.visibilityState !== "visible") {
+      stale[selector] = true; // refreshed when the tab is shown again
+      return;
+    }
+    window.clearTimeout(timers[selector]);
+    timers[selector] = window.setTimeout(function () {
+      var element = document.querySelector(selector);
+      if (element && window.htmx) window.htmx.trigger(element, "parley:refresh");
+    }, REFRESH_DELAY_MS);
+  }
+
+  function refreshAll() {
+    refresh("#conv-list");
+    refresh("#cv-live");
+  }
+
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState !== "visible") return;
+    Object.keys(stale).forEach(function (selector) { refresh(selector); });
+    stale = {};
+  });
+
+  /* ---------- typing indicator ---------- */
+  var typists = {};
+
+  function renderTyping() {
+    var box = document.getElementById("cv-typing");
+    if (!box) return;
+    var names = Object.keys(typists).map(function (key) { return typists[key].name; });
+    box.hidden = names.length === 0;
+    box.textContent = names.length === 0 ? "" :
+      names.length === 1 ? names[0] + " is typing…" : names.join(", ") + " are typing…";
+  }
+
+  function showTyping(data) {
+    var key = data.sender_type + ":" + (data.agent_id || data.contact_id || "");
+    if (data.sender_type === "agent" && String(data.agent_id) === me) return;
+    if (typists[key]) window.clearTimeout(typists[key].timer);
+    typists[key] = {
+      name: data.name || (data.sender_type === "contact" ? "The customer" : "Someone"),
+      timer: window.setTimeout(function () { delete typists[key]; renderTyping(); }, TYPING_SHOWN_MS)
+    };
+    renderTyping();
+  }
+
+  function clearTyping(senderType) {
+    Object.keys(typists).forEach(function (key) {
+      if (key.indexOf(senderType + ":") === 0) {
+        window.clearTimeout(typists[key].timer);
+        delete typists[key];
+      }
+    });
+    renderTyping();
+  }
+
+  /* ---------- events ---------- */
+  function parse(event) {
+    try { return JSON.parse(event.data || "{}"); } catch (error) { return {}; }
+  }
+
+  function onConversationEvent(event) {
+    var data = parse(event);
+    refresh("#conv-list");
+    if (conversation && data.conversation_uuid === conversation) {
+      refresh("#cv-live");
+      if (event.type === "message.created" && data.sender_type) clearTyping(data.sender_type);
+    }
+  }
+
+  function onTyping(event) {
+    var data = parse(event);
+    if (conversation && data.conversation_uuid === conversation) showTyping(data);
+  }
+
+  function startFallback() {
+    if (fallback) return;
+    fallback = window.setInterval(refreshAll, FALLBACK_POLL_MS);
+  }
+
+  function stopFallback() {
+    if (!fallback) return;
+    window.clearInterval(fallback);
+    fallback = null;
+  }
+
+  function connect() {
+    if (!window.EventSource) {
+      startFallback();
+      return;
+    }
+    var url = root.dataset.realtimeUrl + "?topics=" + encodeURIComponent(root.dataset.realtimeTopics) +
+      "&last_event_id=" + encodeURIComponent(root.dataset.realtimeSince || "0");
+    var source = new EventSource(url);
+    var failures = 0;
+    source.addEventListener("open", function () {
+      root.dataset.realtimeState = "open";
+      if (failures > 0 || fallback) refreshAll(); // what happened while the stream was down
+      failures = 0;
+      stopFallback();
+    });
+    source.addEventListener("error", function () {
+      failures += 1;
+      root.dataset.realtimeState = "error";
+      if (source.readyState === EventSource.CLOSED) {
+        // Refused (signed out, no access) or not a stream: poll slowly, try again later.
+        startFallback();
+        window.setTimeout(connect, FALLBACK_POLL_MS * 3);
+      } else if (failures >= FAILURES_BEFORE_FALLBACK) {
+        startFallback(); // the browser keeps reconnecting with Last-Event-ID meanwhile
+      }
+    });
+    ["message.created", "conversation.created", "conversation.updated"].forEach(function (name) {
+      source.addEventListener(name, onConversationEvent);
+    });
+    source.addEventListener("typing", onTyping);
+    source.addEventListener("resync", refreshAll);
+    window.addEventListener("pagehide", function () { source.close(); });
+  }
+
+  /* ---------- this agent's typing ---------- */
+  var lastTypingSent = 0;
+
+  function csrfToken() {
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]*)/);
+    var field = document.querySelector("input[name=csrfmiddlewaretoken]");
+    return match ? decodeURIComponent(match[1]) : (field ? field.value : "");
+  }
+
+  document.addEventListener("input", function (event) {
+    var url = root.dataset.typingUrl;
+    if (!url || !event.target.matches || !event.target.matches("[data-composer-text]")) return;
+    if (!event.target.value.trim() || Date.now() - lastTypingSent < TYPING_SENT_EVERY_MS) return;
+    lastTypingSent = Date.now();
+    var note = document.querySelector('[data-composer] input[name=mode][value="note"]');
+    var body = new URLSearchParams({ mode: note && note.checked ? "note" : "reply" });
+    window.fetch(url, {
+      method: "POST",
+      body: body,
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": csrfToken() }
+    }).catch(function () { /* typing is a courtesy: never bother the agent with it */ });
+  });
+
+  connect();
+})();
