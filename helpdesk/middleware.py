@@ -1,7 +1,10 @@
 from django.conf import settings
+from django.core.exceptions import BadRequest
+from django.http import JsonResponse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
+from helpdesk.api.exceptions import error_body
 from helpdesk.tenancy import tenant_for_session
 
 ACTIVITY_RESOLUTION_SECONDS = 60
@@ -53,3 +56,23 @@ class ContentSecurityPolicyMiddleware:
         if policy:
             response["Content-Security-Policy"] = policy
         return response
+
+
+class NulCharacterMiddleware:
+    """Refuses a query string holding a NUL character (400): PostgreSQL cannot store or compare
+    one in text, so a search or filter with it would fail deep inside a query. Body fields are
+    refused field by field by the serializers and forms."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        for name, values in request.GET.lists():
+            if "\x00" in name or any("\x00" in value for value in values):
+                if not request.path.startswith("/api/"):
+                    raise BadRequest("NUL character in the query string.")
+                name = name.replace("\x00", "")
+                message = f"The query parameter '{name}' contains a NUL character."
+                fields = {name: ["NUL characters are not allowed."]}
+                return JsonResponse(error_body(message, "invalid", fields), status=400)
+        return self.get_response(request)

@@ -72,7 +72,10 @@ COMMON_ERRORS = {
     "404": "Not found (another organization's rows are not found either).",
     "429": "Too many requests: see `retry_after`.",
 }
-WRITE_ERRORS = {"409": "Conflicts with the current state or an existing record."}
+WRITE_ERRORS = {
+    "409": "Conflicts with the current state or an existing record.",
+    "415": "The request's Content-Type is not one this operation reads.",
+}
 WRITE_METHODS = {"post", "put", "patch", "delete"}
 EVENT_STREAM = "text/event-stream"
 STREAMED_ERROR = {  # OpenAPI 3.0: the schema of an event stream describes each event
@@ -80,6 +83,12 @@ STREAMED_ERROR = {  # OpenAPI 3.0: the schema of an event stream describes each 
     "description": "One `event: error` whose `data` is the error shape as JSON.",
     "required": ["event", "data"],
     "properties": {"event": {"type": "string", "enum": ["error"]}, "data": {"type": "string"}},
+}
+STREAMED_ANSWER = {
+    "type": "object",
+    "description": "One `event: done` whose `data` is the JSON answer documented for application/json.",
+    "required": ["event", "data"],
+    "properties": {"event": {"type": "string", "enum": ["done"]}, "data": {"type": "string"}},
 }
 
 
@@ -100,11 +109,18 @@ def document_error_responses(result, generator, request, public):
                 responses.setdefault(status_code, {"description": description})
             streams = any(EVENT_STREAM in (response.get("content") or {}) for response in responses.values())
             for status_code, response in responses.items():
-                if not (str(status_code).isdigit() and int(status_code) >= 400):
-                    continue
-                # An operation's own 409/413/415/502/503… answers the error shape as well.
-                content = response.get("content") or {"application/json": {"schema": reference}}
-                if streams:  # a client that asked for the stream gets the error as an `error` event
-                    content.setdefault(EVENT_STREAM, {"schema": STREAMED_ERROR})
-                response["content"] = content
+                failure = str(status_code).isdigit() and int(status_code) >= 400
+                if failure:  # an operation's own 409/413/415/502/503… answers the error shape too
+                    response["content"] = response.get("content") or {
+                        "application/json": {"schema": reference}
+                    }
+                content = response.get("content")
+                if (
+                    streams
+                    and content
+                    and content.get(EVENT_STREAM) in (None, content.get("application/json"))
+                ):
+                    # A client that asked for the stream gets any other answer as one event (the
+                    # renderer's copy of the JSON schema would describe the event as that JSON).
+                    content[EVENT_STREAM] = {"schema": STREAMED_ERROR if failure else STREAMED_ANSWER}
     return result

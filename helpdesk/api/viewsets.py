@@ -46,17 +46,6 @@ class TenantMixin:
     def membership(self):
         return self.tenant.membership
 
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        # A NUL character cannot be stored or searched for (PostgreSQL refuses it in text):
-        # the body's fields refuse it one by one; filters and searches are refused here.
-        for name, values in request.query_params.lists():
-            if "\x00" in name or any("\x00" in value for value in values):
-                raise ServiceError(
-                    f"The query parameter '{name.replace(chr(0), '')}' contains a NUL character.",
-                    fields={name.replace("\x00", ""): ["NUL characters are not allowed."]},
-                )
-
     def initialize_request(self, request, *args, **kwargs):
         # DRF builds its Request (and a viewset sets ``action``) in here; WriteRequest only adds
         # the body check, so the built request takes its class.

@@ -79,3 +79,9 @@ def test_nul_characters_in_query_parameters_are_refused(admin_api, path):
 
     body = assert_error_shape(response, 400, "invalid")
     assert "NUL" in body["error"]
+
+
+def test_nul_characters_in_a_ui_query_string_are_a_bad_request(client, admin):
+    client.force_login(admin.user)
+
+    assert client.get("/inbox/?q=a%00b").status_code == 400
