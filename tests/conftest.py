@@ -8,7 +8,8 @@ from helpdesk.models import Role
 from helpdesk.services import api_keys
 from tests.factories import MembershipFactory, OrganizationFactory
 
-pytest_plugins = ["tests.ollama_fixtures"]  # fake_ollama, unreachable_ollama_host, ollama_down…
+# fake_ollama, unreachable_ollama_host, ollama_down…; broker_down (the jobs layer's tests)
+pytest_plugins = ["tests.ollama_fixtures", "tests.broker"]
 
 PASSWORD = "correct-horse-battery"
 

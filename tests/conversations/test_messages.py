@@ -151,6 +151,62 @@ def test_email_replies_are_sent_by_a_worker(
     assert f"[#{email_conversation.reference_number}]" in sent.subject
 
 
+def test_a_mail_server_down_once_is_retried_by_the_task(
+    admin_api, email_conversation, settings, django_capture_on_commit_callbacks
+):
+    from tests.conversations.failing_email import FailsOnceBackend
+
+    FailsOnceBackend.failures_left = 1
+    settings.EMAIL_BACKEND = "tests.conversations.failing_email.FailsOnceBackend"
+    url = f"/api/v1/conversations/{email_conversation.uuid}/messages"
+    with django_capture_on_commit_callbacks(execute=True):
+        created = admin_api.post(url, {"message": "Hello"}, format="json").json()
+
+    message = Message.objects.get(uuid=created["uuid"])
+    assert (message.status, message.delivery_attempts, message.delivery_error) == ("sent", 2, "")
+    assert len(mail.outbox) == 1
+
+
+def test_a_reply_queued_while_the_broker_is_down_fails_visibly_and_can_be_retried(
+    admin_api, email_conversation, broker_down, django_capture_on_commit_callbacks
+):
+    url = f"/api/v1/conversations/{email_conversation.uuid}/messages"
+    with broker_down(), django_capture_on_commit_callbacks(execute=True):
+        created = admin_api.post(url, {"message": "Hello"}, format="json")
+    assert created.status_code == 201
+    message = Message.objects.get(uuid=created.json()["uuid"])
+    assert message.status == "failed"
+    assert message.delivery_error.startswith("The job queue is unreachable: ")
+    assert mail.outbox == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        retried = admin_api.put(f"{url}/{message.uuid}/retry")
+    assert retried.status_code == 200
+    message.refresh_from_db()
+    assert (message.status, message.delivery_attempts) == ("sent", 1)
+    assert len(mail.outbox) == 1
+
+
+def test_a_reply_claimed_by_a_worker_is_not_sent_again_and_a_stale_claim_fails(email_conversation, admin):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    message = messages.message_create(conversation=email_conversation, content="Hello", actor=admin)
+    Message.objects.filter(pk=message.pk).update(status="sending", delivery_attempts=1)  # a worker has it
+
+    messages.message_deliver(message_id=message.pk)  # the same task delivered twice
+    assert mail.outbox == []
+    assert Message.objects.get(pk=message.pk).status == "sending"
+
+    later = timezone.now() + timedelta(seconds=301)
+    assert messages.message_deliveries_fail_interrupted(now=later) == 1
+    message.refresh_from_db()
+    assert message.status == "failed"
+    assert message.delivery_error.startswith("The delivery was interrupted (the worker may have stopped)")
+    assert messages.message_retry(message=message).status == "pending"
+
+
 def test_failed_delivery_can_be_retried(
     admin_api, email_conversation, settings, django_capture_on_commit_callbacks
 ):
