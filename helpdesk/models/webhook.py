@@ -26,6 +26,7 @@ class Webhook(models.Model):
 class DeliveryStatus(models.TextChoices):
     PENDING = "pending", "Pending"
     RETRYING = "retrying", "Retrying"
+    SENDING = "sending", "Sending"  # a worker claimed this attempt and is posting it
     SUCCEEDED = "succeeded", "Succeeded"
     FAILED = "failed", "Failed"
 

@@ -21,7 +21,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from helpdesk import events, outbound
@@ -45,7 +45,8 @@ ERROR_MAX_CHARS = 1000
 # retry is overdue by this much is queued again by ``webhook_deliveries_requeue_due``.
 STALE_AFTER = timedelta(minutes=5)
 
-UNFINISHED = (DeliveryStatus.PENDING, DeliveryStatus.RETRYING)
+WAITING = (DeliveryStatus.PENDING, DeliveryStatus.RETRYING)  # an attempt may be claimed
+UNFINISHED = (*WAITING, DeliveryStatus.SENDING)
 
 
 class WebhookError(DomainError):
@@ -258,8 +259,10 @@ def webhook_deliveries_requeue_due(*, now=None) -> int:
     a delivery that is picked up twice is still sent once per attempt."""
     now = now or timezone.now()
     cutoff = now - STALE_AFTER
-    due = WebhookDelivery.objects.filter(status=DeliveryStatus.PENDING, updated_at__lt=cutoff) | (
-        WebhookDelivery.objects.filter(status=DeliveryStatus.RETRYING, next_attempt_at__lt=cutoff)
+    due = WebhookDelivery.objects.filter(
+        Q(status=DeliveryStatus.PENDING, updated_at__lt=cutoff)
+        | Q(status=DeliveryStatus.RETRYING, next_attempt_at__lt=cutoff)
+        | Q(status=DeliveryStatus.SENDING, updated_at__lt=cutoff)  # its worker stopped mid-attempt
     )
     count = 0
     for delivery in due.only("pk")[:500]:
@@ -297,12 +300,17 @@ def _request_for(delivery: WebhookDelivery, webhook: Webhook) -> tuple[bytes, di
 
 
 def _claim(delivery: WebhookDelivery) -> bool:
-    """Count this attempt, unless another worker did already (the same attempt is sent once)."""
-    claimed = WebhookDelivery.objects.filter(
-        pk=delivery.pk, status__in=UNFINISHED, attempts=delivery.attempts
-    ).update(attempts=F("attempts") + 1, updated_at=timezone.now())
+    """Claim this attempt (``sending``, counted) in one conditional update, unless another worker
+    did already: the same attempt is sent once, and no lock is held while the receiver answers.
+    A claim older than ``STALE_AFTER`` belonged to a worker that stopped; it may be taken over."""
+    now = timezone.now()
+    claimable = Q(status__in=WAITING) | Q(status=DeliveryStatus.SENDING, updated_at__lt=now - STALE_AFTER)
+    claimed = WebhookDelivery.objects.filter(claimable, pk=delivery.pk, attempts=delivery.attempts).update(
+        status=DeliveryStatus.SENDING, attempts=F("attempts") + 1, updated_at=now
+    )
     if claimed:
         delivery.attempts += 1
+        delivery.status = DeliveryStatus.SENDING
     return bool(claimed)
 
 

@@ -289,6 +289,53 @@ def test_an_attempt_claimed_by_another_worker_is_not_sent_again(loopback_allowed
     assert WebhookDelivery.objects.get(pk=delivery.pk).attempts == 1
 
 
+def test_an_attempt_being_sent_by_another_worker_is_not_sent_again(loopback_allowed, webhook_receiver):
+    webhook = make_webhook(loopback_allowed, webhook_receiver.url)
+    delivery = make_delivery(webhook, status=DeliveryStatus.SENDING, attempts=1)  # a worker is posting it
+
+    deliver_webhook.delay(str(delivery.pk))  # the same task delivered twice, e.g. by the sweeper
+
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == (DeliveryStatus.SENDING, 1)
+    assert webhook_receiver.requests == []
+
+
+def test_an_attempt_left_sending_by_a_stopped_worker_is_taken_over_once(
+    loopback_allowed, webhook_receiver, django_capture_on_commit_callbacks
+):
+    webhook = make_webhook(loopback_allowed, webhook_receiver.url)
+    delivery = make_delivery(webhook, status=DeliveryStatus.SENDING, attempts=1)
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(updated_at=timezone.now() - timedelta(minutes=30))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert webhook_services.webhook_deliveries_requeue_due() == 1
+    deliver_webhook.delay(str(delivery.pk))  # a late copy finds it finished
+
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == (DeliveryStatus.SUCCEEDED, 2)
+    assert len(webhook_receiver.requests) == 1
+
+
+def test_a_delivery_queued_while_the_broker_is_down_says_so_and_is_sent_by_the_sweeper(
+    loopback_allowed, webhook_receiver, broker_down, django_capture_on_commit_callbacks
+):
+    make_webhook(loopback_allowed, webhook_receiver.url)
+    with broker_down(), django_capture_on_commit_callbacks(execute=True):
+        events.emit(loopback_allowed, "ticket.created", {"id": 9})
+
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == DeliveryStatus.PENDING
+    assert delivery.last_error.startswith("The job queue is unreachable: ")
+    assert webhook_receiver.requests == []
+
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(updated_at=timezone.now() - timedelta(minutes=30))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert webhook_services.webhook_deliveries_requeue_due() == 1
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.last_error) == (DeliveryStatus.SUCCEEDED, "")
+    assert len(webhook_receiver.requests) == 1
+
+
 def test_a_paused_webhook_is_not_sent_its_queued_deliveries(loopback_allowed, webhook_receiver):
     webhook = make_webhook(loopback_allowed, webhook_receiver.url)
     delivery = make_delivery(webhook)

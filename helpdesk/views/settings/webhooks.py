@@ -30,7 +30,10 @@ def _deliveries(tenant, webhook):
 
 def _deliveries_context(tenant, webhook) -> dict:
     deliveries = _deliveries(tenant, webhook)
-    unfinished = any(d.status in (DeliveryStatus.PENDING, DeliveryStatus.RETRYING) for d in deliveries)
+    unfinished = any(
+        d.status in (DeliveryStatus.PENDING, DeliveryStatus.RETRYING, DeliveryStatus.SENDING)
+        for d in deliveries
+    )
     return {"webhook": webhook, "deliveries": deliveries, "poll": unfinished}
 
 
