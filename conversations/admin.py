@@ -10,6 +10,7 @@ from conversations.models import (
     Contact,
     ContactNote,
     Conversation,
+    Domain,
     Inbox,
     Macro,
     Message,
@@ -19,6 +20,7 @@ from conversations.models import (
     Status,
     StatusCategory,
     Tag,
+    WidgetVisitor,
 )
 from conversations.services import defaults, lifecycle
 from helpdesk.errors import DomainError
@@ -46,6 +48,30 @@ class InboxAdmin(admin.ModelAdmin):
     list_display = ("name", "channel", "email", "organization", "enabled")
     list_filter = ("channel", "enabled")
     raw_id_fields = ("organization",)
+
+
+@admin.register(Domain)
+class DomainAdmin(admin.ModelAdmin):
+    """Binding goes through the service (inbox, token, plan limit): admins change, not add."""
+
+    list_display = ("label", "website_url", "organization", "is_active", "created_at")
+    list_filter = ("is_active", "position")
+    search_fields = ("label", "website_url")
+    raw_id_fields = ("organization", "inbox")
+    readonly_fields = ("website_token", "inbox", "organization", "created_at", "updated_at")
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(WidgetVisitor)
+class WidgetVisitorAdmin(admin.ModelAdmin):
+    list_display = ("id", "domain", "contact", "created_at", "last_seen_at")
+    raw_id_fields = ("organization", "domain", "contact", "conversations")
+    readonly_fields = ("token_hash", "created_at", "last_seen_at")
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(Status)

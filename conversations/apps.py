@@ -11,7 +11,19 @@ class ConversationsConfig(AppConfig):
 
         # Every new organization gets the built-in statuses and an ``api`` inbox.
         register_organization_initializer(defaults.organization_defaults_create)
+        _register_domains()
         _register_navigation()
+
+
+def _register_domains() -> None:
+    """Bound domains count against the plan and are listed by ``account/status``."""
+    from conversations.selectors.domains import domains_brief
+    from conversations.services.domains import domain_count
+    from helpdesk.api.views.accounts import register_domain_lister
+    from helpdesk.limits import register_usage_counter
+
+    register_usage_counter("domains", domain_count)
+    register_domain_lister(domains_brief)
 
 
 def _register_navigation() -> None:
@@ -31,6 +43,7 @@ def _register_navigation() -> None:
         ("macros", "Macros", "conversations:settings-macros", 340, "agent", "zap"),
         ("sla-policies", "SLA policies", "conversations:settings-sla", 350, "admin", "clock"),
         ("business-hours", "Business hours", "conversations:settings-business-hours", 360, "admin", "globe"),
+        ("domains", "Website domains", "conversations:settings-domains", 370, "admin", "globe"),
     ]
     for key, label, url_name, order, min_role, icon in pages:
         register_settings_page(key, label, url_name, order, section, min_role, icon=icon)

@@ -10,8 +10,10 @@ from conversations.views import (
     inbox,
     realtime,
     settings_catalog,
+    settings_domains,
     settings_sla,
     settings_workflow,
+    widget_script,
 )
 
 app_name = "conversations"
@@ -35,6 +37,8 @@ conversation_patterns = [
 ]
 
 urlpatterns = [
+    path("widget.js", widget_script.widget_script, name="widget-script"),
+    path("nova-widget-sdk-v2.js", widget_script.widget_script, name="widget-script-sdk"),
     path("realtime/stream", realtime.stream, name="realtime-stream"),
     path("inbox/", inbox.inbox, name="inbox"),
     path("inbox/views/", inbox.view_create, name="view-create"),
@@ -51,6 +55,8 @@ urlpatterns = [
         name="contact-note-delete",
     ),
     # settings
+    path("settings/domains/", settings_domains.domain_list, name="settings-domains"),
+    path("settings/domains/<int:pk>/", settings_domains.domain_edit, name="settings-domain"),
     path("settings/inboxes/", settings_catalog.inbox_list, name="settings-inboxes"),
     path("settings/inboxes/new/", settings_catalog.inbox_edit, name="settings-inbox-create"),
     path("settings/inboxes/<int:pk>/", settings_catalog.inbox_edit, name="settings-inbox"),

@@ -21,6 +21,7 @@ EVENT_NAMES = (
     "ticket.resolved",
     "ticket.closed",
     "conversation.created",
+    "conversation_created",  # Nova Chat's name: {event, conversation_id, account_id, contact}
     "conversation.updated",
     "message.created",
     "chat.escalated",

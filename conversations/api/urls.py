@@ -1,5 +1,5 @@
 """``/api/v1/`` routes of the conversations app (Libredesk paths, Novumdesk tickets/users, Nova
-Chat sla/status). Every path answers with and without a trailing slash."""
+Chat sla/status, domains and the public widget API). Every path answers with and without a trailing slash."""
 
 from django.urls import re_path
 
@@ -7,11 +7,13 @@ from conversations.api.views import (
     catalog,
     contacts,
     conversations,
+    domains,
     media,
     messages,
     search,
     sla,
     tickets,
+    widget,
     workflow,
 )
 from conversations.api.views.base import UUID_PATTERN
@@ -56,6 +58,16 @@ urlpatterns = [
         conversations.TeamUnassignedView.as_view({"get": "list"}),
         name="api-team-unassigned",
     ),
+    re_path(r"^account/bind-domain/?$", domains.BindDomainView.as_view(), name="api-bind-domain"),
+    re_path(r"^account/domains/?$", domains.DomainListView.as_view(), name="api-domains"),
+    re_path(r"^account/domains/(?P<pk>\d{1,19})/?$", domains.DomainDetailView.as_view(), name="api-domain"),
+    re_path(r"^widget/config/?$", widget.WidgetConfigView.as_view(), name="api-widget-config"),
+    re_path(
+        r"^widget/conversations/?$", widget.WidgetConversationView.as_view(), name="api-widget-conversations"
+    ),
+    re_path(r"^widget/messages/?$", widget.WidgetMessagesView.as_view(), name="api-widget-messages"),
+    re_path(r"^widget/typing/?$", widget.WidgetTypingView.as_view(), name="api-widget-typing"),
+    re_path(r"^widget/stream/?$", widget.widget_stream, name="api-widget-stream"),
     re_path(r"^priorities/?$", catalog.PriorityListView.as_view(), name="api-priorities"),
     re_path(r"^sla/status/?$", sla.SLAStatusView.as_view(), name="api-sla-status"),
     *router.urls,

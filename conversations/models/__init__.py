@@ -12,6 +12,7 @@ from conversations.models.conversations import (
     StatusCategory,
     Tag,
 )
+from conversations.models.domains import Domain, WidgetPosition, WidgetVisitor
 from conversations.models.inboxes import Channel, Inbox
 from conversations.models.messages import (
     Attachment,
@@ -31,6 +32,7 @@ __all__ = [
     "Contact",
     "ContactNote",
     "Conversation",
+    "Domain",
     "ConversationParticipant",
     "ConversationReadState",
     "Inbox",
@@ -50,4 +52,6 @@ __all__ = [
     "StatusCategory",
     "Tag",
     "ViewVisibility",
+    "WidgetPosition",
+    "WidgetVisitor",
 ]

@@ -87,6 +87,14 @@ def emit_created(conversation: Conversation) -> None:
     payload = conversation_payload(conversation)
     events.emit(conversation.organization, "conversation.created", payload)
     events.emit(conversation.organization, "ticket.created", payload)
+    contact = conversation.contact
+    nova = {
+        "event": "conversation_created",
+        "conversation_id": conversation.pk,
+        "account_id": conversation.organization_id,
+        "contact": {"name": contact.full_name, "email": contact.email},
+    }
+    events.emit(conversation.organization, "conversation_created", nova)
 
 
 def emit_updated(conversation: Conversation, *, changes: dict, previous_category: str | None = None) -> None:

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from conversations.errors import ConversationError, NotFound
 from conversations.models import (
+    Contact,
     Conversation,
     ConversationReadState,
     Inbox,
@@ -48,8 +49,9 @@ def _clean_subject(subject: str) -> str:
 def conversation_create(
     *,
     organization: Organization,
-    contact_email: str,
+    contact_email: str = "",
     content: str,
+    contact: Contact | None = None,
     subject: str = "",
     first_name: str = "",
     last_name: str = "",
@@ -63,7 +65,7 @@ def conversation_create(
     tags: list[str] | None = None,
     custom_attributes: dict | None = None,
 ) -> Conversation:
-    """Open a conversation. The contact is found or created by email; the first message is
+    """Open a conversation. The contact is ``contact`` or found or created by email; the first message is
     incoming (``initiator="contact"``) or an outgoing reply by ``actor`` (``"agent"``). Then the
     SLA policy is applied and the conversation assigned (an agent, or a team, where round robin
     may pick the agent). Emits conversation.created, ticket.created and message.created."""
@@ -84,9 +86,12 @@ def conversation_create(
         raise NotFound("Team not found.", field="team_id")
     if agent is not None and agent.organization_id != organization.pk:
         raise NotFound("Agent not found.", field="agent_id")
-    contact, _ = contact_get_or_create(
-        organization=organization, email=contact_email, first_name=first_name, last_name=last_name
-    )
+    if contact is None:
+        contact, _ = contact_get_or_create(
+            organization=organization, email=contact_email, first_name=first_name, last_name=last_name
+        )
+    elif contact.organization_id != organization.pk:
+        raise NotFound("Contact not found.", field="contact")
     if initiator == "contact":
         ensure_not_blocked(contact)
     now = timezone.now()

@@ -42,3 +42,24 @@ class PublicRateThrottle(_CurrentRatesMixin, throttling.AnonRateThrottle):
     """Public endpoints (widget): per client address."""
 
     scope = "public"
+
+
+class WidgetTokenRateThrottle(_CurrentRatesMixin, throttling.SimpleRateThrottle):
+    """The public chat widget: per website token (``?website_token=``), whoever calls."""
+
+    scope = "widget"
+
+    def get_cache_key(self, request, view):
+        token = request.query_params.get("website_token") or ""
+        if not token:
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": token[:100]}
+
+
+class WidgetAddressRateThrottle(_CurrentRatesMixin, throttling.AnonRateThrottle):
+    """The public chat widget: per client address."""
+
+    scope = "widget_address"
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

@@ -11,7 +11,7 @@ def test_create_emits_conversation_ticket_and_message_events(
     with django_capture_on_commit_callbacks(execute=True):
         conversation = make_conversation(org, email="ada@example.com", subject="Hello there", content="Hi!")
     names = [name for name, _ in capture_events]
-    assert names == ["message.created", "conversation.created", "ticket.created"]
+    assert names == ["message.created", "conversation.created", "ticket.created", "conversation_created"]
     created = dict(capture_events)["conversation.created"]
     assert created["uuid"] == str(conversation.uuid) and created["reference_number"] == str(
         conversation.reference_number
