@@ -20,11 +20,11 @@ from chatbots.services.chatbots import (
     TEXT_LIMITS,
 )
 from chatbots.services.monitor import MAX_ANSWER_CHARS, MAX_QUESTION_CHARS
-from chatbots.services.training import MAX_CHUNK, MIN_CHUNK
 from chatbots.validators import validate_model_name
 from helpdesk import ollama
 from helpdesk.forms import DomainErrorsMixin
 from helpdesk.selectors import team_list
+from knowledge import chunking
 
 
 def _textarea(rows: int, **attrs) -> forms.Textarea:
@@ -203,14 +203,14 @@ class RagTrainingForm(DomainErrorsMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Choose the documents to train on."},
     )
-    chunk_size = forms.IntegerField(
-        min_value=MIN_CHUNK,
-        max_value=MAX_CHUNK,
+    chunk_size = forms.IntegerField(  # the range: knowledge.chunking, in clean()
+        widget=forms.NumberInput(attrs={"min": chunking.MIN_CHUNK_SIZE, "max": chunking.MAX_CHUNK_SIZE}),
         label="Chunk size",
         help_text="Characters per passage. Smaller passages give more precise citations.",
     )
     overlap = forms.IntegerField(
-        min_value=0, max_value=MAX_CHUNK // 2, help_text="Characters repeated between neighbouring passages."
+        widget=forms.NumberInput(attrs={"min": 0, "max": chunking.MAX_OVERLAP}),
+        help_text="Characters repeated between neighbouring passages.",
     )
 
     def __init__(self, *args, organization, **kwargs):
@@ -223,9 +223,11 @@ class RagTrainingForm(DomainErrorsMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
-        size, overlap = data.get("chunk_size"), data.get("overlap")
-        if size is not None and overlap is not None and overlap > size // 2:
-            self.add_error("overlap", f"At most half the chunk size ({size // 2} characters).")
+        if "chunk_size" in data and "overlap" in data:
+            try:
+                chunking.check_chunking(chunk_size=data["chunk_size"], overlap=data["overlap"])
+            except chunking.ChunkingError as error:
+                self.add_domain_error(error)
         return data
 
 

@@ -19,6 +19,7 @@ from chatbots.services.chatbots import (
 )
 from chatbots.validators import validate_model_name
 from helpdesk.api.serializers import IdField
+from knowledge.api.serializers import ChunkingSerializer
 
 # --- chatbots -------------------------------------------------------------------------------------
 
@@ -305,7 +306,7 @@ class EscalationResponseSerializer(serializers.Serializer):
 # --- training -------------------------------------------------------------------------------------
 
 
-class TrainRequestSerializer(serializers.Serializer):
+class TrainRequestSerializer(ChunkingSerializer):
     chatbot_id = serializers.CharField()
     document_ids = serializers.ListField(child=serializers.CharField(), required=False, default=list)
     model = serializers.CharField(required=False, allow_blank=True)
@@ -313,8 +314,6 @@ class TrainRequestSerializer(serializers.Serializer):
     training_type = serializers.ChoiceField(
         choices=TrainingType.values, required=False, default=TrainingType.RAG
     )
-    chunk_size = serializers.IntegerField(required=False, allow_null=True)
-    overlap = serializers.IntegerField(required=False, allow_null=True)
 
 
 class TrainingSerializer(serializers.ModelSerializer):

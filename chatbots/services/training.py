@@ -16,7 +16,6 @@ import logging
 import time
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -26,13 +25,13 @@ from chatbots.services.chatbots import organization_documents, parse_document_id
 from chatbots.services.prompting import system_message
 from helpdesk import events, ollama
 from helpdesk.errors import BackendUnavailable, DomainError
-from helpdesk.models import Operation
+from helpdesk.models import Membership, Operation
 from helpdesk.services import operations as operation_services
+from knowledge.chunking import check_chunking
 
 logger = logging.getLogger(__name__)
 
 TRAINING_KIND = "chatbot.training"
-MIN_CHUNK, MAX_CHUNK = 100, 8000
 # A first guess of the time per document before any was processed: a fixed cost plus embedding
 # throughput (DEPENDENCIES.md measured 24–38 chunks of ~1,000 characters per second on 2 cores).
 SECONDS_PER_DOCUMENT = 2.0
@@ -41,29 +40,6 @@ BYTES_PER_SECOND = 25_000
 
 class TrainingError(DomainError):
     pass
-
-
-def _chunking(chunk_size, overlap) -> tuple[int | None, int | None]:
-    def whole(value, field):
-        try:
-            number = int(value)
-        except (TypeError, ValueError):
-            raise TrainingError(f"{field} must be a whole number of characters.", field=field)
-        if isinstance(value, float) and value != number:
-            raise TrainingError(f"{field} must be a whole number of characters.", field=field)
-        return number
-
-    size = None if chunk_size in (None, "") else whole(chunk_size, "chunk_size")
-    if size is not None and not MIN_CHUNK <= size <= MAX_CHUNK:
-        raise TrainingError(
-            f"chunk_size must be between {MIN_CHUNK} and {MAX_CHUNK} characters.", field="chunk_size"
-        )
-    lap = None if overlap in (None, "") else whole(overlap, "overlap")
-    if lap is not None:
-        limit = (size or settings.KNOWLEDGE_CHUNK_SIZE) // 2
-        if not 0 <= lap <= limit:
-            raise TrainingError(f"overlap must be between 0 and {limit} characters.", field="overlap")
-    return size, lap
 
 
 def derived_model_name(chatbot: Chatbot) -> str:
@@ -96,16 +72,17 @@ def training_create(
     document_ids=None,
     model: str | None = None,
     ollama_endpoint: str | None = None,
-    chunk_size=None,
-    overlap=None,
-    created_by=None,
+    chunk_size: int | None = None,
+    overlap: int | None = None,
+    created_by: Membership | None = None,
 ) -> Training:
     """Check the request and queue the job. ``rag`` needs documents of the organization (with
-    ``train_ai`` on); ``modelfile`` uses ``model`` as the base (default: the bot's model)."""
+    ``train_ai`` on) and chunk settings within ``knowledge.chunking``'s limits; ``modelfile`` uses
+    ``model`` as the base (default: the bot's model)."""
     organization = chatbot.organization
     if training_type not in TrainingType.values:
         raise TrainingError("training_type must be rag or modelfile.", field="training_type")
-    size, lap = _chunking(chunk_size, overlap)
+    check_chunking(chunk_size=chunk_size, overlap=overlap)
     if ollama_endpoint:
         wanted = ollama.resolve_endpoint(organization, ollama_endpoint, field="ollama_endpoint")
         current = ollama.resolve_endpoint(organization, chatbot.ollama_endpoint or None)
@@ -136,8 +113,8 @@ def training_create(
         training_type=training_type,
         model=base if training_type == TrainingType.MODELFILE else (model or "").strip(),
         document_ids=ids,
-        chunk_size=size,
-        overlap=lap,
+        chunk_size=chunk_size,
+        overlap=overlap,
         total_documents=total,
         estimated_completion=_estimate(estimate),
         created_by=created_by,

@@ -170,7 +170,7 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Organiza
         operation = services.document_reingest(
             document=document,
             chunk_size=form.validated_data.get("chunk_size"),
-            chunk_overlap=form.validated_data.get("overlap"),
+            overlap=form.validated_data.get("overlap"),
             created_by=self.membership,
         )
         return Response(

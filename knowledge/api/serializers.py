@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from helpdesk.api.serializers import IdListField
+from knowledge import chunking
 from knowledge.models import Chunk, Document, DocumentEvent, KnowledgeItem
 
 
@@ -153,9 +154,30 @@ class DocumentUploadResultSerializer(serializers.Serializer):
     errors = DocumentUploadRefusalSerializer(many=True)
 
 
-class ReingestSerializer(serializers.Serializer):
-    chunk_size = serializers.IntegerField(required=False, min_value=100, max_value=8000)
-    overlap = serializers.IntegerField(required=False, min_value=0, max_value=4000)
+class ChunkingSerializer(serializers.Serializer):
+    """``chunk_size`` and ``overlap`` (characters; absent or null: the server's), checked by
+    ``knowledge.chunking``."""
+
+    chunk_size = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text=f"{chunking.MIN_CHUNK_SIZE} to {chunking.MAX_CHUNK_SIZE} characters",
+    )
+    overlap = serializers.IntegerField(
+        required=False, allow_null=True, help_text="0 to half the chunk size, in characters"
+    )
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        try:
+            chunking.check_chunking(chunk_size=attrs.get("chunk_size"), overlap=attrs.get("overlap"))
+        except chunking.ChunkingError as error:
+            raise serializers.ValidationError({error.field: [error.message]})
+        return attrs
+
+
+class ReingestSerializer(ChunkingSerializer):
+    pass
 
 
 class ReviewRequestSerializer(serializers.Serializer):

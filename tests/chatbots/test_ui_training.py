@@ -93,7 +93,10 @@ def test_training_errors_are_shown_inline_and_nothing_starts(client, admin, widg
         _url(widget_bot),
         {"training_type": "rag", "documents": [str(manual.pk)], "chunk_size": "400", "overlap": "300"},
     )
-    assert response.status_code == 400 and "At most half the chunk size" in response.content.decode()
+    assert (
+        response.status_code == 400
+        and "between 0 and 200 characters (half the chunk size)" in response.content.decode()
+    )
     response = client.post(
         _url(widget_bot),
         {"training_type": "rag", "documents": [str(foreign.pk)], "chunk_size": "400", "overlap": "0"},

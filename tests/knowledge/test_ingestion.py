@@ -164,7 +164,7 @@ def test_reingest_replaces_chunks_and_vectors_without_duplicates(org, run_tasks)
     assert vector_count(org, document) == first_count
 
     with run_tasks():  # bigger chunks: fewer of them, and no stale vector left behind
-        services.document_reingest(document=document, chunk_size=4000, chunk_overlap=0)
+        services.document_reingest(document=document, chunk_size=4000, overlap=0)
     document.refresh_from_db()
     assert document.chunk_count < first_count
     assert vector_count(org, document) == document.chunk_count
