@@ -368,3 +368,56 @@ def test_the_widget_script_is_small(client):
 
     body = client.get("/widget.js").content
     assert len(gzip.compress(body)) < 40 * 1024
+
+
+# ---------- the visitor's live stream ----------
+
+
+def test_the_visitor_streams_agent_replies_but_not_private_notes(
+    domain, public, admin, django_capture_on_commit_callbacks
+):
+    from asgiref.sync import async_to_sync, sync_to_async
+    from django.test import AsyncClient
+
+    from tests.realtime_client import AsyncSSEReader
+
+    body = start(public, domain)
+    conversation = Conversation.objects.get(pk=body["id"])
+
+    def write(private: bool, content: str):
+        with django_capture_on_commit_callbacks(execute=True):
+            return message_create(conversation=conversation, content=content, actor=admin, private=private)
+
+    async def scenario():
+        client = AsyncClient()
+        response = await client.get(
+            widget("stream", domain, conversation_id=body["id"], visitor_token=body["visitor_token"]),
+            headers={"Origin": SITE},
+        )
+        assert response.status_code == 200 and response["Access-Control-Allow-Origin"] == SITE
+        reader = AsyncSSEReader(response)
+        await reader.started()
+        await sync_to_async(write)(True, "internal only")
+        reply = await sync_to_async(write)(False, "We shipped it")
+        event = await reader.next_event()
+        assert await reader.nothing_within(0.3)
+        await reader.close()
+        return reply, event
+
+    reply, event = async_to_sync(scenario)()
+    assert event["event"] == "message.created" and event["data"]["message_uuid"] == str(reply.uuid)
+    assert "We shipped it" in event["data"]["content"]
+
+
+def test_the_stream_refuses_a_bad_visitor_token_and_an_unbound_origin(domain, public):
+    body = start(public, domain)
+    bad = public.get(
+        widget("stream", domain, conversation_id=body["id"], visitor_token="nope"), HTTP_ORIGIN=SITE
+    )
+    evil = public.get(
+        widget("stream", domain, conversation_id=body["id"], visitor_token=body["visitor_token"]),
+        HTTP_ORIGIN="https://evil.example",
+    )
+
+    assert bad.status_code == 401 and bad.json()["code"] == "invalid_credentials"
+    assert evil.status_code == 403 and "Access-Control-Allow-Origin" not in evil

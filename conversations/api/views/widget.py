@@ -282,7 +282,7 @@ def widget_stream(request):
     visitor = visitor_for_token(domain=domain, token=request.GET.get("visitor_token") or "")
     if visitor is None:
         return _refuse(
-            401, "Give the visitor token of this browser as visitor_token.", "not_authenticated", cors
+            401, "Give the visitor token of this browser as visitor_token.", "invalid_credentials", cors
         )
     raw_id = request.GET.get("conversation_id") or ""
     conversation = None
