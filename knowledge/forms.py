@@ -10,8 +10,8 @@ from django.conf import settings
 
 from helpdesk.forms import DomainErrorsMixin
 from knowledge.models import DocumentStatus
+from knowledge.services.uploads import MAX_FILES_PER_UPLOAD
 
-MAX_FILES_PER_UPLOAD = 20
 ACCEPTED_FILES = ".pdf,.docx,.txt,.text,.md,.markdown,.html,.htm,.rst,.rest"
 
 
@@ -30,11 +30,7 @@ class MultipleFileField(forms.FileField):
         files = [item for item in (data if isinstance(data, list | tuple) else [data]) if item]
         if not files:
             raise forms.ValidationError("Choose at least one file to upload.", code="required")
-        if len(files) > MAX_FILES_PER_UPLOAD:
-            raise forms.ValidationError(
-                f"At most {MAX_FILES_PER_UPLOAD} files at once; you chose {len(files)}.", code="too_many"
-            )
-        return files
+        return files  # how many: documents_upload
 
 
 def _category_field() -> forms.CharField:

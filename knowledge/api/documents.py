@@ -32,8 +32,7 @@ from knowledge.api.serializers import (
     ReviewResponseSerializer,
 )
 from knowledge.ingestion.formats import CONTENT_TYPES
-
-MAX_FILES_PER_REQUEST = 20
+from knowledge.services.uploads import documents_upload
 
 
 def domain_error_response(exc: DomainError, *, fields: dict | None = None, **extra) -> Response:
@@ -84,38 +83,30 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Organiza
         `processing`; ingestion runs on the worker (follow `operation_id`)."""
         form = DocumentUploadSerializer(data=request.data, context=self.get_serializer_context())
         form.is_valid(raise_exception=True)
-        values = form.validated_data
-        uploads = values["uploads"]
-        if len(uploads) > MAX_FILES_PER_REQUEST:
-            return Response(
-                error_body(f"At most {MAX_FILES_PER_REQUEST} files per request.", "invalid"), status=400
-            )
-        created, errors, first_error = [], [], None
-        for upload in uploads:
-            try:
-                document = services.document_upload(
-                    organization=self.organization,
-                    uploaded_by=self.membership,
-                    file=upload,
-                    title=values.get("title", "") if len(uploads) == 1 else "",
-                    category=values.get("category", ""),
-                    description=values.get("description", ""),
-                    tags=values.get("tags") or [],
-                    train_ai=values.get("train_ai", True),
-                )
-            except DomainError as exc:
-                first_error = first_error or exc
-                errors.append(
-                    {"filename": upload.name, "error": exc.message, "code": exc.code, **_extra_of(exc)}
-                )
-            else:
-                created.append(document)
-        if len(uploads) == 1:
-            if first_error is not None:
-                return domain_error_response(first_error, **_extra_of(first_error))
+        values = dict(form.validated_data)
+        outcomes = documents_upload(
+            organization=self.organization,
+            uploaded_by=self.membership,
+            files=values.pop("uploads"),
+            **values,
+        )
+        created = [outcome.document for outcome in outcomes if outcome.ok]
+        refused = [outcome for outcome in outcomes if not outcome.ok]
+        if len(outcomes) == 1:
+            if refused:
+                return domain_error_response(refused[0].refusal, **_extra_of(refused[0].refusal))
             return Response(DocumentSerializer(created[0]).data, status=status.HTTP_201_CREATED)
+        errors = [
+            {
+                "filename": outcome.name,
+                "error": outcome.error,
+                "code": outcome.code,
+                **_extra_of(outcome.refusal),
+            }
+            for outcome in refused
+        ]
         if not created:
-            return domain_error_response(first_error, fields={"files": errors})
+            return domain_error_response(refused[0].refusal, fields={"files": errors})
         body = {"results": DocumentSerializer(created, many=True).data, "errors": errors}
         return Response(body, status=status.HTTP_201_CREATED)
 

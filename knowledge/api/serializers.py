@@ -128,6 +128,8 @@ class DocumentUploadSerializer(serializers.Serializer):
             raise serializers.ValidationError(
                 {"file": ["Attach a file (field 'file', or 'files' for several)."]}
             )
+        attrs.pop("file", None)  # both are in ``uploads``
+        attrs.pop("files", None)
         attrs["uploads"] = uploads
         return attrs
 

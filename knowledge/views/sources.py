@@ -3,8 +3,6 @@ website, and the progress of those long jobs."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.contrib import messages
 from django.shortcuts import redirect, render
 
@@ -15,43 +13,11 @@ from knowledge import selectors
 from knowledge.forms import CrawlForm, DocumentUploadForm
 from knowledge.models import Document
 from knowledge.services import crawl as crawl_services
-from knowledge.services import documents as document_services
+from knowledge.services.uploads import UploadOutcome, documents_upload
 from knowledge.views.common import ADMIN_ROLE, CONTRIBUTE_ROLE, POLL_INTERVAL, VIEW_ROLE, operation_or_404
 
 RECENT_CRAWLS = 8
 SHOWN_CRAWLED_DOCUMENTS = 12
-
-
-@dataclass
-class UploadOutcome:
-    name: str
-    document: Document | None = None
-    error: str = ""
-    code: str = ""
-    existing_id: int | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.document is not None
-
-
-def _upload_one(tenant, upload, data: dict, *, single: bool) -> UploadOutcome:
-    outcome = UploadOutcome(name=getattr(upload, "name", "") or "file")
-    try:
-        outcome.document = document_services.document_upload(
-            organization=tenant.organization,
-            uploaded_by=tenant.membership,
-            file=upload,
-            title=data["title"] if single else "",
-            category=data["category"],
-            description=data["description"],
-            tags=data["tags"],
-            train_ai=data["train_ai"],
-        )
-    except DomainError as error:
-        outcome.error, outcome.code = error.message, error.code
-        outcome.existing_id = error.extra.get("document_id")
-    return outcome
 
 
 def _form_context(tenant, form) -> dict:
@@ -64,12 +30,14 @@ def document_upload(request, tenant):
     form = DocumentUploadForm(request.POST or None, request.FILES or None, initial={"train_ai": True})
     outcomes: list[UploadOutcome] = []
     if request.method == "POST" and form.is_valid():
-        files = form.cleaned_data["files"]
-        outcomes = [
-            _upload_one(tenant, upload, form.cleaned_data, single=len(files) == 1) for upload in files
-        ]
+        try:
+            outcomes = documents_upload(
+                organization=tenant.organization, uploaded_by=tenant.membership, **form.cleaned_data
+            )
+        except DomainError as error:
+            form.add_domain_error(error)
         stored = [outcome for outcome in outcomes if outcome.ok]
-        if len(stored) == len(outcomes):
+        if outcomes and len(stored) == len(outcomes):
             names = "“" + stored[0].document.title + "”" if len(stored) == 1 else f"{len(stored)} documents"
             messages.success(request, f"Uploaded {names}. Processing has started; watch it below.")
             return redirect("knowledge:documents")
