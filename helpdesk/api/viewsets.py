@@ -12,21 +12,13 @@ from helpdesk.api.permissions import current_tenant
 BODY_METHODS = {"PUT", "PATCH"}
 
 
-def _has_body(request) -> bool:
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
-    return length > 0 or "HTTP_TRANSFER_ENCODING" in request.META
-
-
 class WriteRequest(Request):
     """A PUT or PATCH says what to change in its body: reading the data of one sent without a
     body is refused (400), never taken as an empty change. Actions that take no body
     (``last-seen``, ``assignee/user/remove``, ``retry``) never read it, so they still answer."""
 
     def _load_data_and_files(self):
-        if self.method in BODY_METHODS and not _has_body(self._request):
+        if self.method in BODY_METHODS and self.stream is None:  # DRF's own "no body" test
             raise ServiceError(
                 f"A {self.method} needs a JSON body with the fields to change; this request has none."
             )
