@@ -52,7 +52,15 @@ def test_exception_reason_reads_like_a_sentence(exc, expected):
     assert exception_reason(exc) == expected
 
 
-def test_domain_errors_are_readable_in_the_api_and_the_ui(admin_api, org):
+def test_domain_error_messages_are_readable():
     error = DomainError(f"Could not read {io.BytesIO()}.")
 
     assert error.message == "Could not read." and str(error) == "Could not read."
+
+
+def test_the_api_error_shape_is_readable_whatever_raised_it():
+    from helpdesk.api.exceptions import error_body
+
+    body = error_body("Backend said <socket.socket object at 0x7f0011223344> closed.", "unavailable")
+
+    assert body["error"] == "Backend said closed."
