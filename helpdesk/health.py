@@ -13,6 +13,8 @@ from collections.abc import Callable
 from django.conf import settings
 from django.db import connection
 
+from helpdesk.errors import exception_reason
+
 logger = logging.getLogger(__name__)
 
 _checks: dict[str, Callable[[], str | None]] = {}
@@ -33,7 +35,7 @@ def run_checks() -> dict[str, dict]:
             if detail:
                 results[name]["detail"] = detail
         except Exception as exc:  # a health check reports failures, it never raises them
-            results[name] = {"status": "down", "error": str(exc)[:300] or exc.__class__.__name__}
+            results[name] = {"status": "down", "error": exception_reason(exc)[:300]}
         results[name]["latency_ms"] = round((time.perf_counter() - started) * 1000, 1)
     return results
 

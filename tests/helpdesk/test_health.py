@@ -87,3 +87,17 @@ def test_a_check_returning_a_detail_reports_it(monkeypatch, ollama_down):
 
     assert checks["vector_store"]["status"] == "up"
     assert checks["vector_store"]["detail"] == "3 collections"
+
+
+def test_a_down_backend_is_described_without_python_internals(monkeypatch, ollama_down):
+    import io
+
+    def vector_store_down():
+        raise ConnectionError(f"Caused by NewConnectionError('{io.BytesIO()}: Connection refused')")
+
+    monkeypatch.setitem(health._checks, "vector_store", vector_store_down)
+
+    error = health.run_checks()["vector_store"]["error"]
+
+    assert "Connection refused" in error
+    assert "0x" not in error and "object at" not in error and "NewConnectionError" not in error
