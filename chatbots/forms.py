@@ -23,7 +23,7 @@ from chatbots.services.monitor import MAX_ANSWER_CHARS, MAX_QUESTION_CHARS
 from chatbots.validators import validate_model_name
 from helpdesk import ollama
 from helpdesk.forms import DomainErrorsMixin
-from helpdesk.selectors import team_list
+from helpdesk.selectors import ai_provider_summary, team_list
 from knowledge import chunking
 
 
@@ -56,8 +56,7 @@ def model_choices(models: list[str], current: str) -> list[tuple[str, str]]:
 
 def default_endpoint_label(organization) -> str:
     """The organization's default endpoint, for display (no name resolution, no request)."""
-    configured = ollama.normalize_endpoints([organization.ollama_endpoint])
-    return configured[0] if configured else ollama.server_default_endpoint()
+    return ai_provider_summary(organization=organization)["endpoint"]
 
 
 class ChatbotForm(DomainErrorsMixin, forms.Form):

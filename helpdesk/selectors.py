@@ -1,7 +1,9 @@
 """Read queries of the core domain, always scoped to one organization."""
 
+from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 
+from helpdesk import ollama
 from helpdesk.models import ApiKey, Membership, Operation, Organization, Team, Webhook, WebhookDelivery
 from helpdesk.models.api_key import ApiKeyKind
 
@@ -37,3 +39,24 @@ def webhook_list(*, organization: Organization) -> QuerySet[Webhook]:
 
 def webhook_delivery_list(*, organization: Organization, webhook: Webhook) -> QuerySet[WebhookDelivery]:
     return WebhookDelivery.objects.filter(organization=organization, webhook=webhook).order_by("-created_at")
+
+
+def ai_provider_summary(*, organization: Organization) -> dict:
+    """Which AI providers the organization uses: the LLM (Ollama endpoint and default model in
+    use, the endpoints its chatbots may use, the server's defaults) and the embedding backend.
+    No network: reachability is what a connection test or the chatbots' probe tells. The
+    settings page and ``GET ai/provider`` show this same summary."""
+    server_default = ollama.server_default_endpoint()
+    configured = ollama.normalize_endpoints([organization.ollama_endpoint])
+    return {
+        "provider": "ollama",
+        "endpoint": configured[0] if configured else organization.ollama_endpoint or server_default,
+        "model": ollama.default_model(organization),
+        "uses_server_default": not organization.ollama_endpoint,
+        "endpoints": ollama.allowed_endpoints(organization),
+        "server_default": {"endpoint": server_default, "model": ollama.default_model(None)},
+        "embedding": {
+            "backend": str(settings.EMBEDDING_BACKEND).strip().lower(),
+            "model": settings.EMBEDDING_MODEL,
+        },
+    }

@@ -7,26 +7,20 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 
 from chatbots import ollama_status
-from chatbots.forms import AIProviderForm, default_endpoint_label
+from chatbots.forms import AIProviderForm
 from chatbots.views.common import ADMIN_ROLE
-from helpdesk import ollama
 from helpdesk.errors import DomainError
 from helpdesk.ollama import OllamaUnavailable
+from helpdesk.selectors import ai_provider_summary
 from helpdesk.services import accounts
 from helpdesk.views.access import member_view
 
 
 def _context(tenant, form, test=None) -> dict:
     organization = tenant.organization
-    server_default = ollama.server_default_endpoint()
     return {
         "form": form,
-        "endpoint": default_endpoint_label(organization),
-        "model": ollama.default_model(organization),
-        "uses_server_default": not organization.ollama_endpoint,
-        "endpoints": ollama.allowed_endpoints(organization),
-        "server_default": server_default,
-        "server_model": ollama.default_model(None),
+        "summary": ai_provider_summary(organization=organization),
         "ollama": ollama_status.cached_status(organization),
         "test": test,
     }

@@ -29,6 +29,7 @@ def _provider_fields(organization):
 def test_any_member_reads_the_provider_with_server_defaults(agent_api, settings, url):
     settings.OLLAMA_HOST = "http://ollama.example:11434"
     settings.OLLAMA_MODEL = "llama3.2"
+    settings.EMBEDDING_BACKEND, settings.EMBEDDING_MODEL = "local", "all-MiniLM-L6-v2"
 
     response = agent_api.get(url)
 
@@ -40,6 +41,7 @@ def test_any_member_reads_the_provider_with_server_defaults(agent_api, settings,
         "uses_server_default": True,
         "endpoints": ["http://ollama.example:11434"],
         "server_default": {"endpoint": "http://ollama.example:11434", "model": "llama3.2"},
+        "embedding": {"backend": "local", "model": "all-MiniLM-L6-v2"},
     }
 
 

@@ -7,9 +7,9 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from helpdesk import ollama
 from helpdesk.api.viewsets import TenantMixin
 from helpdesk.models import Role
+from helpdesk.selectors import ai_provider_summary
 from helpdesk.services import accounts
 
 PROVIDERS = [("ollama", "Ollama")]
@@ -18,6 +18,11 @@ PROVIDERS = [("ollama", "Ollama")]
 class AIProviderDefaultSerializer(serializers.Serializer):
     endpoint = serializers.CharField(help_text="The server-wide OLLAMA_HOST.")
     model = serializers.CharField(help_text="The server-wide OLLAMA_MODEL.")
+
+
+class AIProviderEmbeddingSerializer(serializers.Serializer):
+    backend = serializers.CharField(help_text="EMBEDDING_BACKEND: local or ollama.")
+    model = serializers.CharField(help_text="EMBEDDING_MODEL.")
 
 
 class AIProviderSerializer(serializers.Serializer):
@@ -29,6 +34,7 @@ class AIProviderSerializer(serializers.Serializer):
         child=serializers.CharField(), help_text="Endpoints chatbots of this organization may use."
     )
     server_default = AIProviderDefaultSerializer()
+    embedding = AIProviderEmbeddingSerializer(help_text="What turns knowledge into vectors.")
 
 
 class AIProviderUpdateSerializer(serializers.Serializer):
@@ -64,19 +70,6 @@ class AIProviderTestSerializer(serializers.Serializer):
     models = OllamaModelSerializer(many=True)
 
 
-def _provider_body(organization) -> dict:
-    server_default = ollama.server_default_endpoint()
-    configured = ollama.normalize_endpoints([organization.ollama_endpoint])
-    return {
-        "provider": "ollama",
-        "endpoint": configured[0] if configured else organization.ollama_endpoint or server_default,
-        "model": ollama.default_model(organization),
-        "uses_server_default": not organization.ollama_endpoint,
-        "endpoints": ollama.allowed_endpoints(organization),
-        "server_default": {"endpoint": server_default, "model": ollama.default_model(None)},
-    }
-
-
 class AIProviderView(TenantMixin, APIView):
     """GET for every member; PUT (all fields) and PATCH (some) for admins."""
 
@@ -85,7 +78,7 @@ class AIProviderView(TenantMixin, APIView):
 
     @extend_schema(responses=AIProviderSerializer, tags=["AI assist"])
     def get(self, request):
-        return Response(_provider_body(self.organization))
+        return Response(ai_provider_summary(organization=self.organization))
 
     @extend_schema(request=AIProviderUpdateSerializer, responses=AIProviderSerializer, tags=["AI assist"])
     def put(self, request):
@@ -106,7 +99,7 @@ class AIProviderView(TenantMixin, APIView):
             endpoint=values.get("endpoint", current_endpoint),
             model=values.get("model", organization.ollama_model),
         )
-        return Response(_provider_body(organization))
+        return Response(ai_provider_summary(organization=organization))
 
 
 class AIProviderTestView(TenantMixin, APIView):
