@@ -30,15 +30,17 @@ def broker_down():
 
     @contextmanager
     def down():
-        previous = (app.conf.broker_url, app.conf.task_always_eager, app.conf.broker_transport_options)
-        app.conf.broker_url = f"redis://127.0.0.1:{closed_port()}/0"
+        # Publishing uses the write URL (the CELERY_BROKER_URL environment variable, when set,
+        # wins over the broker_url setting, not over this one).
+        previous = (app.conf.broker_write_url, app.conf.task_always_eager, app.conf.broker_transport_options)
+        app.conf.broker_write_url = f"redis://127.0.0.1:{closed_port()}/0"
         app.conf.broker_transport_options = {}
         app.conf.task_always_eager = False
         _forget_connections(app)
         try:
             yield
         finally:
-            app.conf.broker_url, app.conf.task_always_eager, app.conf.broker_transport_options = previous
+            app.conf.broker_write_url, app.conf.task_always_eager, app.conf.broker_transport_options = previous
             _forget_connections(app)
 
     return down
