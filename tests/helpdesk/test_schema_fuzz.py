@@ -27,7 +27,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from helpdesk.models import Role
+from helpdesk.models import ApiKey, Role
 from tests.conversations.factories import (
     BusinessHoursFactory,
     ContactFactory,
@@ -39,7 +39,7 @@ from tests.factories import MembershipFactory, TeamFactory
 # Hypothesis keeps caches in ./.hypothesis by default: keep the working tree clean.
 set_hypothesis_home_dir(str(Path(tempfile.gettempdir()) / "parley-hypothesis"))
 
-EXAMPLES_PER_OPERATION = 8
+EXAMPLES_PER_OPERATION = 6
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
@@ -91,6 +91,8 @@ def world(org, owner, api_for, settings, fake_ollama, tmp_path) -> World:
         "contact": contact.pk,
         "note": note["id"],
         "conversation": str(conversation.uuid),
+        "ticket": conversation.pk,
+        "api_key": ApiKey.objects.get(organization=org, membership=owner).pk,
         "message": message["uuid"],
         "media": media["uuid"],
         "document": document["id"],
@@ -135,7 +137,8 @@ def real_path_parameters(path: str, ids: dict) -> dict:
         "inboxes": "inbox",
         "contacts": "contact",
         "users": "contact",
-        "tickets": "conversation_number",
+        "tickets": "ticket",
+        "api-keys": "api_key",
         "documents": "document",
         "chatbots": "chatbot",
         "webhooks": "webhook",
