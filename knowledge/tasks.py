@@ -82,4 +82,6 @@ def reindex_stale_embeddings() -> int:
 @worker_ready.connect
 def _check_embedding_model_at_start(**_kwargs) -> None:
     """The embedding settings change only with a restart: check as soon as a worker is up."""
-    reindex_stale_embeddings.delay()
+    from helpdesk import jobs
+
+    jobs.enqueue_on_commit(reindex_stale_embeddings)

@@ -68,32 +68,29 @@ def test_every_task_of_the_apps_derives_from_the_base_task():
     assert all(task.acks_late and task.reject_on_worker_lost for task in ours)
 
 
-def test_a_backend_unavailable_is_retried_until_it_works(org, django_capture_on_commit_callbacks, settings):
-    settings.JOBS_MAX_RETRIES = 3
-    operation = running_operation(org)
-
-    with django_capture_on_commit_callbacks(execute=True):
-        jobs.enqueue_on_commit(flaky_job, str(operation.pk), 2, operation=operation)
-
-    operation.refresh_from_db()
-    assert len(calls) == 3
-    assert operation.status == OperationStatus.SUCCEEDED
-    assert (operation.task_name, operation.task_args) == ("tests.helpdesk.flaky_job", [str(operation.pk), 2])
-
-
-def test_retries_run_out_and_the_operation_fails_with_the_reason(
-    org, django_capture_on_commit_callbacks, settings
+@pytest.mark.parametrize(
+    ("failures", "max_retries", "status", "error"),
+    [
+        (2, 3, OperationStatus.SUCCEEDED, ""),  # down twice, then up: the third run works
+        (99, 2, OperationStatus.FAILED, "Gave up after 3 attempts: The fake backend is down."),
+    ],
+)
+def test_a_backend_unavailable_is_retried_up_to_the_limit(
+    org, django_capture_on_commit_callbacks, settings, failures, max_retries, status, error
 ):
-    settings.JOBS_MAX_RETRIES = 2
+    settings.JOBS_MAX_RETRIES = max_retries
     operation = running_operation(org)
 
     with django_capture_on_commit_callbacks(execute=True):
-        jobs.enqueue_on_commit(flaky_job, str(operation.pk), 99, operation=operation)
+        jobs.enqueue_on_commit(flaky_job, str(operation.pk), failures, operation=operation)
 
     operation.refresh_from_db()
     assert len(calls) == 3
-    assert operation.status == OperationStatus.FAILED
-    assert operation.error == "Gave up after 3 attempts: The fake backend is down."
+    assert (operation.status, operation.error) == (status, error)
+    assert (operation.task_name, operation.task_args) == (
+        "tests.helpdesk.flaky_job",
+        [str(operation.pk), failures],
+    )
 
 
 def test_any_other_error_is_not_retried_fails_the_operation_and_reaches_the_caller(
