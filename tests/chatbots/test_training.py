@@ -166,6 +166,25 @@ def test_modelfile_training_with_ollama_down_fails_and_can_be_retried(
     assert Training.objects.get(training_id=body["training_id"]).status == "succeeded"
 
 
+def test_a_training_queued_while_the_broker_is_down_fails_visibly_and_can_be_retried(
+    org, admin_api, fake_ollama, run_tasks, broker_down, completed_events
+):
+    bot = ChatbotFactory(organization=org)
+    with broker_down(), run_tasks():
+        body = train(admin_api, chatbot_id=bot.pk, training_type="modelfile").json()
+
+    training = Training.objects.get(training_id=body["training_id"])
+    assert training.status == "failed"
+    assert training.error.startswith("The job queue is unreachable: ")
+    assert Operation.objects.get(pk=body["operation_id"]).error == training.error
+    assert [event["status"] for event in completed_events] == ["failed"]
+
+    with run_tasks():
+        retried = admin_api.post(f"/api/v1/operations/{body['operation_id']}/retry")
+    assert retried.status_code == 202
+    assert Training.objects.get(training_id=body["training_id"]).status == "succeeded"
+
+
 @pytest.mark.parametrize(
     "payload,status,field",
     [
