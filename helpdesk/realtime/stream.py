@@ -1,7 +1,7 @@
 """``sse_response``: one Server-Sent Events stream over the process's hub.
 
 Under ASGI (uvicorn) the stream is an async generator: an open stream is a coroutine waiting on
-its queue, not a thread. Under WSGI (``runserver``, the test suite's live server) it is a plain
+its queue, not a thread (see ``_release_request_thread``). Under WSGI (``runserver``, the test suite's live server) it is a plain
 generator on the server's thread. Either way it subscribes first, then replays the durable events
 missed since ``last_event_id`` from the table, then writes live ones (skipping any the replay
 already wrote), with a comment line every REALTIME_HEARTBEAT_SECONDS so proxies and the browser
@@ -13,9 +13,10 @@ import asyncio
 import queue
 from collections.abc import AsyncIterator, Iterator
 
-from asgiref.sync import sync_to_async
+from asgiref.sync import SyncToAsync, sync_to_async
 from django.conf import settings
 from django.core.handlers.asgi import ASGIRequest
+from django.db import connections
 from django.http import StreamingHttpResponse
 
 from helpdesk.realtime import channel, store
@@ -57,6 +58,29 @@ def _replay(topics: list[str], last_event_id: int | None) -> tuple[list[bytes], 
     return [envelope.frame for envelope in missed], {envelope.id for envelope in missed}
 
 
+async def _release_request_thread() -> None:
+    """Let go of the thread Django keeps for this request's sync parts (sessions, middleware, the
+    view): asgiref holds one per request until the request ends, and a stream's request lasts
+    hours. Each of those threads costs over half a megabyte of resident memory (its own malloc
+    arena), so 200 streams would keep 200 idle threads. Its database connections are closed on
+    it first; a later sync call of this request (request_finished) gets a fresh thread."""
+    contexts = getattr(SyncToAsync, "thread_sensitive_context", None)
+    executors = getattr(SyncToAsync, "context_to_thread_executor", None)
+    if contexts is None or executors is None:
+        return
+    try:
+        context = contexts.get()
+    except LookupError:  # not under Django's ASGI handler (the test client): nothing held
+        return
+    executor = executors.get(context)
+    if executor is None:
+        return
+    await sync_to_async(connections.close_all)()
+    if executors.get(context) is executor:
+        del executors[context]
+        executor.shutdown(wait=False)
+
+
 def _fresh(envelope: Envelope, replayed: set[int]) -> bool:
     """False for a durable event the replay already wrote (the hub may bring it again)."""
     if envelope.id is not None and envelope.id in replayed:
@@ -83,6 +107,7 @@ async def _async_stream(topics: list[str], last_event_id: int | None) -> AsyncIt
     try:
         yield _opening()
         frames, replayed = await sync_to_async(_replay)(topics, last_event_id)
+        await _release_request_thread()
         for frame in frames:
             yield frame
         heartbeat = settings.REALTIME_HEARTBEAT_SECONDS
