@@ -27,7 +27,7 @@
   var api = base + "/api/v1/widget/";
   var storeKey = "parley-widget:" + token;
   var state = load();
-  var config = { name: "Support", color: "#4f46e5", position: "bottom_right", greeting: "Hi! How can we help?", launcher_text: "Chat with us", max_message_chars: 5000 };
+  var config = { name: "Support", color: "#4f46e5", position: "bottom_right", greeting: "Hi! How can we help?", launcher_text: "Chat with us", max_message_chars: 5000, handoff: false, ratings: false };
   var open = false, unread = 0, source = null, streaming = {}, typingTimer = null, lastTyping = 0, askedContact = false;
 
   function load() {
@@ -65,7 +65,7 @@
     ".right{right:20px}.left{left:20px}",
     ".badge{min-width:20px;height:20px;border-radius:10px;background:#dc2626;color:#fff;font-size:12px;display:inline-flex;align-items:center;justify-content:center;padding:0 6px}",
     ".panel{position:fixed;bottom:84px;z-index:2147483001;width:370px;max-width:calc(100vw - 24px);height:560px;max-height:calc(100vh - 110px);display:flex;flex-direction:column;background:#fff;color:#111827;border-radius:16px;box-shadow:0 12px 48px rgba(0,0,0,.25);overflow:hidden}",
-    ".panel[hidden]{display:none}",
+    ".panel[hidden],.badge[hidden]{display:none}",
     "header{background:var(--c);color:#fff;padding:14px 16px;display:flex;align-items:center;justify-content:space-between;gap:8px}",
     "header h2{margin:0;font-size:16px}header p{margin:2px 0 0;font-size:13px;opacity:.9}",
     ".icon{background:transparent;border:0;color:inherit;font-size:22px;line-height:1;cursor:pointer;padding:4px 8px;border-radius:6px}",
@@ -86,7 +86,7 @@
     ".bar{display:flex;justify-content:space-between;align-items:center;padding:6px 10px;background:#fff;border-top:1px solid #f3f4f6}",
     ".link{background:none;border:0;color:#374151;text-decoration:underline;cursor:pointer;font-size:13px;padding:4px}",
     ".contact{display:grid;gap:6px;padding:10px 14px;background:#fff;border-top:1px solid #e5e7eb;font-size:13px}.contact[hidden]{display:none}",
-    ".contact input{border:1px solid #d1d5db;border-radius:8px;padding:6px 8px;font-size:14px}",
+    ".contact label{display:grid;gap:3px}.contact input{border:1px solid #d1d5db;border-radius:8px;padding:6px 8px;font-size:14px}",
     ".error{color:#b91c1c;font-size:12px;padding:0 12px}",
     ".sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}",
     "@media (max-width:480px){.panel{inset:0;width:100vw;max-width:none;height:100%;max-height:none;border-radius:0;bottom:0}}"
@@ -115,6 +115,13 @@
     $(".launch-text").textContent = config.launcher_text;
     $("#pw-title").textContent = config.name;
     input.maxLength = config.max_message_chars;
+    $(".human").hidden = !config.handoff;
+    var greeting = $(".greeting");
+    if (greeting) {  // opened before the config arrived: show the domain's own words
+      greeting.querySelector(".body").textContent = config.greeting;
+      greeting.querySelector(".who").lastChild.textContent = config.name;
+      greeting.querySelector(".avatar").textContent = initials(config.name);
+    }
   }
 
   function initials(name) { return (name || "?").split(/\s+/).map(function (p) { return p[0]; }).join("").slice(0, 2).toUpperCase(); }
@@ -161,7 +168,7 @@
   }
 
   function renderRating(item, message) {
-    if (message.sender_type !== "bot") return;
+    if (message.sender_type !== "bot" || !config.ratings) return;
     var row = document.createElement("div");
     row.className = "rate";
     [["up", "👍", "Helpful"], ["down", "👎", "Not helpful"]].forEach(function (choice) {

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from django.conf import settings
+from django.urls import NoReverseMatch, reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -90,13 +91,42 @@ class WidgetConfigSerializer(serializers.ModelSerializer):
 
     name = serializers.CharField(source="label")
     max_message_chars = serializers.SerializerMethodField()
+    handoff = serializers.SerializerMethodField(help_text="Whether widget/handoff is served.")
+    ratings = serializers.SerializerMethodField(help_text="Whether widget/messages/{id}/rating is served.")
 
     class Meta:
         model = Domain
-        fields = ["name", "color", "position", "greeting", "launcher_text", "max_message_chars"]
+        fields = [
+            "name",
+            "color",
+            "position",
+            "greeting",
+            "launcher_text",
+            "max_message_chars",
+            "handoff",
+            "ratings",
+        ]
 
     def get_max_message_chars(self, domain) -> int:
         return settings.WIDGET_MAX_MESSAGE_CHARS
+
+    # Hand-off and ratings belong to the chatbots app, which adds their routes; the widget
+    # offers them only where they exist (this app names them by string, never imports them).
+    def get_handoff(self, domain) -> bool:
+        return _route_exists("api-widget-handoff")
+
+    def get_ratings(self, domain) -> bool:
+        return _route_exists(
+            "api-widget-rating", kwargs={"message_uuid": "00000000-0000-0000-0000-000000000000"}
+        )
+
+
+def _route_exists(name: str, kwargs: dict | None = None) -> bool:
+    try:
+        reverse(name, kwargs=kwargs)
+    except NoReverseMatch:
+        return False
+    return True
 
 
 class WidgetContactInputSerializer(serializers.Serializer):
