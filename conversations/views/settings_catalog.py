@@ -54,14 +54,7 @@ def inbox_edit(request, tenant, pk=None):
                 messages.success(request, f"Inbox {inbox.name} saved.")
                 return redirect("conversations:settings-inboxes")
     elif inbox is not None:
-        form = InboxForm(
-            initial={
-                "name": inbox.name,
-                "channel": inbox.channel,
-                "email": inbox.email,
-                "enabled": inbox.enabled,
-            }
-        )
+        form = InboxForm(initial={name: getattr(inbox, name) for name in InboxForm.base_fields})
     else:
         form = InboxForm()
     status = 400 if form.errors else 200
