@@ -6,7 +6,7 @@ import uuid
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from chatbots.models import AIPrompt, Chatbot, ChatMessage, ChatSession, MessageRole, Training
+from chatbots.models import AIPrompt, Chatbot, ChatMessage, ChatSession, InboxBot, MessageRole, Training
 from helpdesk.models import Organization
 
 MONITOR_ORDER_FIELDS = {
@@ -196,3 +196,10 @@ def conversation_get(*, organization: Organization, conversation_uuid):
         .filter(organization=organization, uuid=value)
         .first()
     )
+
+
+def inbox_bot_for(inbox) -> InboxBot | None:
+    """The bot set for ``inbox`` (active or not), with its chatbot, or None."""
+    if inbox is None:
+        return None
+    return InboxBot.objects.select_related("chatbot").filter(inbox=inbox).first()

@@ -4,6 +4,7 @@ the agents' AI assist."""
 from chatbots.models.assist import AIFeedback, AIPrompt
 from chatbots.models.chat import ChatMessage, ChatSession, MessageRole, SessionStatus
 from chatbots.models.chatbot import Chatbot
+from chatbots.models.inbox_bot import InboxBot
 from chatbots.models.training import Training, TrainingStatus, TrainingType
 
 __all__ = [
@@ -12,6 +13,7 @@ __all__ = [
     "ChatMessage",
     "ChatSession",
     "Chatbot",
+    "InboxBot",
     "MessageRole",
     "SessionStatus",
     "Training",
