@@ -2,7 +2,7 @@
 
 from django.urls import re_path
 
-from chatbots.api import assist, chat, chatbots, monitor, training
+from chatbots.api import assist, chat, chatbots, domains, monitor, training
 from helpdesk.api.routers import Router
 
 UUID = r"[0-9a-fA-F-]{32,36}"
@@ -14,6 +14,11 @@ router.register("documents/train", training.TrainingViewSet, basename="training"
 router.register("ai/prompts", assist.AIPromptViewSet, basename="ai-prompt")
 
 urlpatterns = [
+    re_path(
+        r"^account/domains/(?P<pk>\d{1,19})/ai-config/?$",
+        domains.DomainAIConfigView.as_view(),
+        name="api-domain-ai-config",
+    ),
     re_path(r"^chat/message/?$", chat.ChatMessageView.as_view(), name="api-chat-message"),
     re_path(rf"^chat/stream/(?P<sid>{UUID})/?$", chat.ChatStreamView.as_view(), name="api-chat-stream"),
     re_path(r"^chat/rate/?$", chat.ChatRateView.as_view(), name="api-chat-rate"),
