@@ -9,16 +9,14 @@ from django.core.exceptions import ValidationError
 from conversations import business_time
 from conversations.models import Priority
 from helpdesk.ids import parse_ids
+from helpdesk.validators import validate_time_zone
 
 TARGET_MINUTES_RANGE = (1, 60 * 24 * 365)
 CONDITION_KEYS = ("priority", "inbox_id", "channel")
 
 
 def clean_timezone(name: str) -> str:
-    try:
-        business_time.parse_timezone(name)
-    except business_time.ScheduleError as error:
-        raise ValidationError(str(error))
+    validate_time_zone(name)
     return name
 
 

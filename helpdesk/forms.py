@@ -3,8 +3,6 @@ services in ``helpdesk.services``, and show a service's ``DomainError`` on the f
 
 from __future__ import annotations
 
-import zoneinfo
-
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
@@ -14,6 +12,7 @@ from helpdesk.models import Availability, Membership, Role
 from helpdesk.models.api_key import ApiKeyPermission
 from helpdesk.models.team import AssignmentType
 from helpdesk.selectors import team_list
+from helpdesk.validators import time_zones
 
 MAX_LIST_ENTRIES = 100
 
@@ -212,7 +211,7 @@ class AgentUpdateForm(DomainErrorsMixin, forms.Form):
 
 
 def timezone_choices() -> list[tuple[str, str]]:
-    names = sorted(zoneinfo.available_timezones() - {"localtime", "Factory"})
+    names = sorted(time_zones())
     return [(name, name.replace("_", " ")) for name in names]
 
 

@@ -5,6 +5,7 @@ from rest_framework import serializers
 from helpdesk.ids import MAX_ID, parse_id
 from helpdesk.models import ApiKey, Availability, Membership, Operation, Organization, Plan, Role, Team, User
 from helpdesk.models.api_key import ApiKeyPermission
+from helpdesk.validators import validate_time_zone
 
 
 class IdField(serializers.IntegerField):
@@ -221,7 +222,11 @@ class TeamSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["id", "created_at", "updated_at"]
-        extra_kwargs = {"conversation_assignment_type": {"required": False}, "name": {"validators": []}}
+        extra_kwargs = {
+            "conversation_assignment_type": {"required": False},
+            "name": {"validators": []},
+            "timezone": {"validators": [validate_time_zone]},
+        }
 
     def to_internal_value(self, data):
         # Libredesk sends "Manual" / "Round robin": normalize before choice validation.

@@ -2,73 +2,70 @@
 
 from __future__ import annotations
 
-import functools
-import zoneinfo
+from django.db.models import Model
 
 from helpdesk.errors import DomainError
 from helpdesk.models import Organization, Team
 from helpdesk.models.team import AssignmentType
-
-TEAM_FIELDS = ("name", "emoji", "conversation_assignment_type", "max_auto_assigned_conversations", "timezone")
+from helpdesk.unset import UNSET, Unset, given
 
 
 class TeamError(DomainError):
     pass
 
 
-@functools.cache
-def _time_zones() -> frozenset[str]:
-    # Membership in the IANA list, not ZoneInfo(key): a key is also a file path to the loader.
-    return frozenset(zoneinfo.available_timezones())
-
-
-def _normalize(changes: dict) -> dict:
-    changes = dict(changes)
-    kind = changes.get("conversation_assignment_type")
-    if kind is not None:
-        kind = str(kind).strip().lower().replace(" ", "_").replace("-", "_")
-        if kind not in AssignmentType.values:
-            raise TeamError(
-                "conversation_assignment_type must be manual or round_robin.",
-                field="conversation_assignment_type",
-            )
-        changes["conversation_assignment_type"] = kind
-    tz = changes.get("timezone")
-    if tz is not None:
-        tz = changes["timezone"] = str(tz).strip()
-        if tz not in _time_zones():
-            raise TeamError(
-                f"Unknown time zone '{tz}'. Use an IANA name such as Europe/Paris.", field="timezone"
-            )
-    name = changes.get("name")
-    if name is not None:
-        changes["name"] = name.strip()
-        if not changes["name"]:
-            raise TeamError("A team needs a name.", field="name")
-    return changes
-
-
-def team_create(*, organization: Organization, **fields) -> Team:
-    fields = _normalize(fields)
-    if not fields.get("name"):
-        raise TeamError("A team needs a name.", field="name")
-    if Team.objects.filter(organization=organization, name__iexact=fields["name"]).exists():
-        raise TeamError("A team with this name exists already.", field="name", code="conflict")
-    return Team.objects.create(organization=organization, **fields)
-
-
-def team_update(*, team: Team, **changes) -> Team:
-    changes = _normalize(changes)
-    if "name" in changes and (
-        Team.objects.filter(organization=team.organization, name__iexact=changes["name"])
-        .exclude(pk=team.pk)
-        .exists()
-    ):
-        raise TeamError("A team with this name exists already.", field="name", code="conflict")
+def _save(team: Team, changes: dict) -> Team:
+    organization_id = team.organization_id
+    if "name" in changes:
+        changes["name"] = changes["name"].strip()
+        clash = Team.objects.filter(organization_id=organization_id, name__iexact=changes["name"])
+        if team.pk:
+            clash = clash.exclude(pk=team.pk)
+        if clash.exists():
+            raise TeamError("A team with this name exists already.", field="name", code="conflict")
+    for field in ("business_hours", "sla_policy"):
+        row = changes.get(field)
+        if row is not None and row.organization_id != organization_id:
+            raise TeamError("Not found in this organization.", field=f"{field}_id", code="not_found")
     for field, value in changes.items():
         setattr(team, field, value)
     team.save()
     return team
+
+
+# The two signatures below are the one list of a team's settings; the form and the serializer
+# check their shape (lengths, a known assignment type, an IANA time zone).
+
+
+def team_create(
+    *,
+    organization: Organization,
+    name: str,
+    emoji: str = "",
+    conversation_assignment_type: str = AssignmentType.MANUAL,
+    max_auto_assigned_conversations: int = 0,
+    timezone: str = "UTC",
+    business_hours: Model | None = None,
+    sla_policy: Model | None = None,
+) -> Team:
+    """A new team with a name no other team of the organization has; its business hours and SLA
+    policy are the organization's own."""
+    return _save(Team(organization=organization), given(locals(), exclude=("organization",)))
+
+
+def team_update(
+    *,
+    team: Team,
+    name: str | Unset = UNSET,
+    emoji: str | Unset = UNSET,
+    conversation_assignment_type: str | Unset = UNSET,
+    max_auto_assigned_conversations: int | Unset = UNSET,
+    timezone: str | Unset = UNSET,
+    business_hours: Model | None | Unset = UNSET,
+    sla_policy: Model | None | Unset = UNSET,
+) -> Team:
+    """Change the settings given (``UNSET`` ones stay), by the rules of ``team_create``."""
+    return _save(team, given(locals(), exclude=("team",)))
 
 
 def team_delete(*, team: Team) -> None:
