@@ -10,7 +10,8 @@ from django.conf import settings
 from django.db import transaction
 
 from conversations.errors import ConversationError
-from conversations.models import Channel, Domain, Inbox, WidgetPosition
+from conversations.models import Channel, Domain, WidgetPosition
+from conversations.services.inboxes import inbox_create, inbox_update
 from helpdesk import limits
 from helpdesk.models import Organization
 from helpdesk.unset import UNSET, Unset
@@ -56,7 +57,7 @@ def domain_bind(*, organization: Organization, website_url: str, label: str = ""
     origin = origin_of(website_url)
     label = (label or "").strip() or urlsplit(origin).hostname
     limits.ensure_within_limit(organization, "domains")
-    inbox = Inbox.objects.create(organization=organization, name=label[:100], channel=Channel.WEB)
+    inbox = inbox_create(organization=organization, name=label[:100], channel=Channel.WEB)
     return Domain.objects.create(
         organization=organization,
         inbox=inbox,
@@ -67,6 +68,7 @@ def domain_bind(*, organization: Organization, website_url: str, label: str = ""
     )
 
 
+@transaction.atomic
 def domain_update(
     *,
     domain: Domain,
@@ -85,8 +87,7 @@ def domain_update(
         if not label:
             raise ConversationError("A domain needs a label.", field="label")
         domain.label = label
-        domain.inbox.name = label
-        domain.inbox.save(update_fields=["name", "updated_at"])
+        inbox_update(inbox=domain.inbox, name=label[:100])
     if allowed_origins is not UNSET:
         domain.allowed_origins = _clean_origins(allowed_origins)
     if position is not UNSET:
