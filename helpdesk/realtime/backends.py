@@ -22,6 +22,7 @@ reads the durable events it missed from the table, so reconnecting costs no dura
 
 from __future__ import annotations
 
+import atexit
 import errno
 import hashlib
 import json
@@ -110,10 +111,7 @@ class EmbeddedBackend:
             try:
                 self._sender.sendto(payload, path)
             except (ConnectionRefusedError, FileNotFoundError):  # its process is gone
-                try:
-                    os.unlink(path)
-                except OSError:
-                    pass
+                _remove_socket(path)
             except OSError as error:  # a full receiver: its next poll of the table catches up
                 if error.errno not in (errno.EAGAIN, errno.ENOBUFS):
                     logger.warning("real-time datagram to %s failed: %s", path, error)
@@ -122,14 +120,13 @@ class EmbeddedBackend:
     def receive(self, hub, stopping: threading.Event) -> None:
         self.socket_dir.mkdir(parents=True, exist_ok=True)
         path = str(self.socket_dir / f"{os.getpid()}.sock")
-        try:
-            os.unlink(path)  # left by a dead process with the same pid
-        except FileNotFoundError:
-            pass
+        _remove_socket(path)  # left by a dead process with the same pid
+        self._remove_dead_peers()
         receiver = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
         receiver.bind(path)
         receiver.setblocking(False)
         self.own_path = path
+        atexit.register(_remove_socket, path)  # the hub thread is a daemon: its finally may not run
         poll = database_pollable()
         try:
             if poll:
@@ -147,11 +144,20 @@ class EmbeddedBackend:
         finally:
             self.own_path = None
             receiver.close()
-            try:
-                os.unlink(path)
-            except OSError:
-                pass
+            _remove_socket(path)
+            atexit.unregister(_remove_socket)
             connections.close_all()
+
+    def _remove_dead_peers(self) -> None:
+        """Sockets of processes that died without cleaning up (a SIGKILL; uvicorn re-raises
+        SIGTERM after its shutdown, which skips atexit); publishers remove them too."""
+        for path in self._peers():
+            try:
+                os.kill(int(Path(path).stem), 0)
+            except ProcessLookupError:
+                _remove_socket(path)
+            except (ValueError, PermissionError):
+                continue
 
     def _drain(self, receiver: socket.socket, hub) -> bool:
         """Fan out every waiting datagram; True when one asked for a look in the table."""
@@ -230,6 +236,13 @@ class RedisBackend:
             pubsub.close()
             client.close()
             connections.close_all()
+
+
+def _remove_socket(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
 
 
 def short_socket_dir(path: Path) -> Path:

@@ -70,7 +70,9 @@ class Command(BaseCommand):
         if not no_beat:
             schedule = str(settings.VAR_DIR / "celerybeat-schedule")
             self.supervisor.add("beat", [*celery, "beat", "--loglevel", "INFO", "-s", schedule], env)
+        # Real-time streams never finish on their own: give them a few seconds, not forever.
         web = [python, "-m", "uvicorn", "helpdesk.asgi:application", "--lifespan", "off"]
+        web += ["--timeout-graceful-shutdown", "5"]
         self.supervisor.add("web", [*web, "--host", host, "--port", str(port)], env)
         self._wait_for(f"http://{host}:{port}/health", "web", accept_errors=True)
 
