@@ -158,3 +158,20 @@ def test_visitor_and_agent_talk_live_across_origins(browser, live_server, e2e_ad
     assert errors == []
     for context in (visitor_context, agent_context, phone_context):
         context.close()
+
+
+def test_the_domain_settings_page_previews_the_widget(logged_in_page, live_server, e2e_admin, page_errors):
+    page = logged_in_page
+    page.goto(f"{live_server.url}/settings/domains/")
+    page.get_by_label("Website address").fill("https://shop.example.com")
+    page.get_by_label("Label").fill("Shop")
+    page.get_by_role("button", name="Bind domain").click()
+    expect(page.get_by_role("heading", name="Shop", exact=True)).to_be_visible()
+    expect(page.locator("#snippet")).to_contain_text("window.novaChatSettings")
+
+    page.get_by_label("Greeting").fill("Welcome to the shop!")
+    page.get_by_role("button", name="Save widget").click()
+    page.get_by_role("button", name="Chat with us").click()
+    expect(page.get_by_role("dialog", name="Shop")).to_contain_text("Welcome to the shop!")
+    screenshot(page, "widget-settings", full_page=False)
+    assert page_errors == []
