@@ -12,6 +12,7 @@ from helpdesk.models import Availability, Membership, Role
 from helpdesk.models.api_key import ApiKeyPermission
 from helpdesk.models.team import AssignmentType
 from helpdesk.selectors import team_list
+from helpdesk.services import webhooks
 from helpdesk.validators import time_zones
 
 MAX_LIST_ENTRIES = 100
@@ -275,7 +276,7 @@ class ApiKeyCreateForm(DomainErrorsMixin, forms.Form):
 
 class WebhookForm(DomainErrorsMixin, forms.Form):
     url = forms.URLField(
-        max_length=500,
+        max_length=webhooks.URL_MAX_LENGTH,
         assume_scheme="https",
         label="Endpoint URL",
         widget=forms.URLInput(attrs={"placeholder": "https://example.com/parley/webhook"}),
@@ -294,7 +295,8 @@ class WebhookForm(DomainErrorsMixin, forms.Form):
         help_text="A paused webhook receives no events; test deliveries are still sent.",
     )
     secret = forms.CharField(
-        max_length=200,
+        min_length=webhooks.SECRET_MIN_LENGTH,
+        max_length=webhooks.SECRET_MAX_LENGTH,
         required=False,
         label="Signing secret",
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),

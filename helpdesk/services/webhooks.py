@@ -16,6 +16,7 @@ import hmac
 import json
 import logging
 import secrets
+from collections.abc import Sequence
 from datetime import timedelta
 
 from django.conf import settings
@@ -29,6 +30,7 @@ from helpdesk.errors import BackendUnavailable, DomainError
 from helpdesk.events import EVENT_NAMES
 from helpdesk.models import Organization, Webhook, WebhookDelivery
 from helpdesk.models.webhook import DeliveryStatus
+from helpdesk.unset import UNSET, Unset
 
 logger = logging.getLogger(__name__)
 
@@ -69,12 +71,9 @@ class DeliveryRetry(BackendUnavailable):
 # --- subscriptions -------------------------------------------------------------------------------
 
 
-def _clean_url(url, *, organization: Organization) -> str:
-    url = str(url or "").strip()
-    if not url:
-        raise WebhookError("A webhook needs a URL.", field="url")
-    if len(url) > URL_MAX_LENGTH:
-        raise WebhookError(f"The URL is longer than {URL_MAX_LENGTH} characters.", field="url")
+def _guarded_url(url: str, *, organization: Organization) -> str:
+    """The outbound guard: internal addresses only when the organization allow-listed them."""
+    url = url.strip()
     try:
         outbound.check_url(url, organization=organization)
     except outbound.OutboundRefused as exc:
@@ -82,37 +81,15 @@ def _clean_url(url, *, organization: Organization) -> str:
     return url
 
 
-def _clean_events(events) -> list[str]:
-    if isinstance(events, str) or not isinstance(events, list | tuple):
-        raise WebhookError("events must be a list of event names.", field="events")
-    cleaned: list[str] = []
-    for name in events:
-        name = str(name).strip()
-        if name not in SUBSCRIBABLE_EVENTS:
-            raise WebhookError(
-                f"Unknown event '{name}'. Use one of: {', '.join(SUBSCRIBABLE_EVENTS)}.", field="events"
-            )
-        if name not in cleaned:
-            cleaned.append(name)
-    if not cleaned:
-        raise WebhookError("Subscribe the webhook to at least one event.", field="events")
-    return cleaned
-
-
-def _clean_secret(secret) -> str:
-    secret = str(secret).strip()
-    if not SECRET_MIN_LENGTH <= len(secret) <= SECRET_MAX_LENGTH:
-        raise WebhookError(
-            f"The secret must have {SECRET_MIN_LENGTH} to {SECRET_MAX_LENGTH} characters.", field="secret"
-        )
-    return secret
+# The two signatures below are the one list of a webhook's settings; the form and the serializer
+# check their shape (URL and secret lengths, known event names, at least one event).
 
 
 def webhook_create(
     *,
     organization: Organization,
     url: str,
-    events: list[str],
+    events: Sequence[str],
     secret: str | None = None,
     is_active: bool = True,
     description: str = "",
@@ -121,29 +98,35 @@ def webhook_create(
     only when allow-listed); without a ``secret`` one is generated. Raises ``WebhookError``."""
     return Webhook.objects.create(
         organization=organization,
-        url=_clean_url(url, organization=organization),
-        events=_clean_events(events),
-        secret=_clean_secret(secret) if secret else secrets.token_hex(24),
-        is_active=bool(is_active),
-        description=str(description or "").strip()[:200],
+        url=_guarded_url(url, organization=organization),
+        events=list(dict.fromkeys(events)),
+        secret=secret or secrets.token_hex(24),
+        is_active=is_active,
+        description=description.strip(),
     )
 
 
-def webhook_update(*, webhook: Webhook, **changes) -> Webhook:
-    """Change url, events, secret, description or is_active, validated as on create."""
-    unknown = set(changes) - {"url", "events", "secret", "description", "is_active"}
-    if unknown:
-        raise WebhookError(f"Unknown webhook field(s): {', '.join(sorted(unknown))}.")
-    if "url" in changes:
-        webhook.url = _clean_url(changes["url"], organization=webhook.organization)
-    if "events" in changes:
-        webhook.events = _clean_events(changes["events"])
-    if changes.get("secret"):
-        webhook.secret = _clean_secret(changes["secret"])
-    if "description" in changes:
-        webhook.description = str(changes["description"] or "").strip()[:200]
-    if "is_active" in changes:
-        webhook.is_active = bool(changes["is_active"])
+def webhook_update(
+    *,
+    webhook: Webhook,
+    url: str | Unset = UNSET,
+    events: Sequence[str] | Unset = UNSET,
+    secret: str | Unset = UNSET,
+    description: str | Unset = UNSET,
+    is_active: bool | Unset = UNSET,
+) -> Webhook:
+    """Change the settings given (``UNSET`` ones stay; a blank ``secret`` keeps the current one),
+    by the rules of ``webhook_create``."""
+    if url is not UNSET:
+        webhook.url = _guarded_url(url, organization=webhook.organization)
+    if events is not UNSET:
+        webhook.events = list(dict.fromkeys(events))
+    if secret:
+        webhook.secret = secret
+    if description is not UNSET:
+        webhook.description = description.strip()
+    if is_active is not UNSET:
+        webhook.is_active = is_active
     webhook.save()
     return webhook
 
