@@ -82,6 +82,4 @@ def reindex_stale_embeddings() -> int:
 @worker_ready.connect
 def _check_embedding_model_at_start(**_kwargs) -> None:
     """The embedding settings change only with a restart: check as soon as a worker is up."""
-    from helpdesk import jobs
-
-    jobs.enqueue_on_commit(reindex_stale_embeddings)
+    reindex_stale_embeddings.delay()
