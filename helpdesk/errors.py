@@ -17,6 +17,7 @@ STATUS_FOR_CODE = {
     "limit_exceeded": 409,
     "too_large": 413,
     "unsupported_media_type": 415,
+    "throttled": 429,
     "bad_gateway": 502,
     "unavailable": 503,
 }

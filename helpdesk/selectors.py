@@ -17,6 +17,15 @@ def agent_list(*, organization: Organization) -> QuerySet[Membership]:
     )
 
 
+def member_organizations(*, user) -> QuerySet[Membership]:
+    """The user's active memberships with their organizations, oldest first."""
+    return (
+        Membership.objects.select_related("organization")
+        .filter(user=user, is_active=True)
+        .order_by("created_at")
+    )
+
+
 def team_list(*, organization: Organization) -> QuerySet[Team]:
     return Team.objects.filter(organization=organization).order_by("name")
 

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from helpdesk.api.views.fallback import UnknownApiPathView
 from helpdesk.api.views.health import RootHealthView
 
 api_v1 = [
@@ -20,6 +21,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    re_path(r"^api(?:/.*)?$", UnknownApiPathView.as_view(), name="api-unknown-path"),
     path("", include("helpdesk.views.urls")),
     path("", include("conversations.urls")),
     path("", include("knowledge.urls")),

@@ -59,6 +59,36 @@ class SignupSerializer(serializers.Serializer):
 class LoginSerializer(serializers.Serializer):
     email = serializers.EmailField()
     password = serializers.CharField(max_length=128, write_only=True, style={"input_type": "password"})
+    organization_id = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text="Sign in to this organization (one you are a member of); default: your first one",
+    )
+
+
+class OrganizationCreateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200, help_text="Organization name")
+    plan = serializers.ChoiceField(choices=Plan.choices, default=Plan.STARTER)
+
+
+class MemberOrganizationSerializer(serializers.Serializer):
+    """An organization the signed-in user belongs to, with the user's role there."""
+
+    id = serializers.IntegerField(source="organization.id")
+    name = serializers.CharField(source="organization.name")
+    slug = serializers.CharField(source="organization.slug")
+    plan = serializers.CharField(source="organization.plan")
+    role = serializers.CharField()
+    current = serializers.SerializerMethodField()
+
+    def get_current(self, membership) -> bool:
+        return membership.organization_id == self.context.get("current_organization_id")
+
+
+class OrganizationCreatedSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text="A login token acting in the new organization")
+    organization = MemberOrganizationSerializer()
 
 
 class TokenResponseSerializer(serializers.Serializer):

@@ -5,9 +5,16 @@ from django.core.exceptions import ImproperlyConfigured
 from rest_framework import throttling
 from rest_framework.settings import api_settings
 
+from helpdesk.client_address import client_address
+
 
 class _CurrentRatesMixin:
-    """DRF binds ``THROTTLE_RATES`` once at import time; look the rate up in the live settings."""
+    """DRF binds ``THROTTLE_RATES`` once at import time; look the rate up in the live settings.
+    The client address comes from ``NUM_PROXIES`` trusted proxies (``helpdesk.client_address``),
+    never from the whole ``X-Forwarded-For`` header a client may fill as it likes."""
+
+    def get_ident(self, request):
+        return client_address(request)
 
     def get_rate(self):
         rates = api_settings.DEFAULT_THROTTLE_RATES or {}

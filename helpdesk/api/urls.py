@@ -14,6 +14,7 @@ router.register("webhooks", webhooks.WebhookViewSet, basename="webhook")
 
 urlpatterns = [
     re_path(r"^accounts/?$", accounts.AccountCreateView.as_view(), name="api-accounts"),
+    re_path(r"^organizations/?$", accounts.OrganizationsView.as_view(), name="api-organizations"),
     re_path(r"^auth/login/?$", accounts.LoginView.as_view(), name="api-login"),
     re_path(r"^account/status/?$", accounts.AccountStatusView.as_view(), name="api-account-status"),
     re_path(r"^account/settings/?$", accounts.AccountSettingsView.as_view(), name="api-account-settings"),

@@ -76,6 +76,52 @@ def organization_create(
     return organization, membership
 
 
+def _ensure_signup_plan(plan: str) -> None:
+    if plan not in settings.SIGNUP_ALLOWED_PLANS:
+        allowed = ", ".join(settings.SIGNUP_ALLOWED_PLANS) or "none"
+        raise AccountError(
+            f"The plan '{plan}' cannot be chosen at sign-up (allowed: {allowed}).", field="plan"
+        )
+
+
+@transaction.atomic
+def account_sign_up(
+    *,
+    name: str,
+    email: str,
+    password: str,
+    plan: str = Plan.STARTER,
+    first_name: str = "",
+    last_name: str = "",
+) -> tuple[Organization, Membership]:
+    """Anonymous sign-up: a new person's organization and owner account. An email that is
+    registered already is a ``conflict`` whatever the password (a signed-in user adds an
+    organization with ``organization_add``); the plan must be in ``SIGNUP_ALLOWED_PLANS``."""
+    _ensure_signup_plan(plan)
+    if User.objects.filter(email__iexact=email.strip()).exists():
+        raise AccountError(
+            "An account with this email exists already. Sign in, then create another organization there.",
+            field="email",
+            code="conflict",
+        )
+    return organization_create(
+        name=name,
+        owner_email=email,
+        owner_password=password,
+        plan=plan,
+        owner_first_name=first_name,
+        owner_last_name=last_name,
+    )
+
+
+@transaction.atomic
+def organization_add(*, user: User, name: str, plan: str = Plan.STARTER) -> tuple[Organization, Membership]:
+    """A signed-in user creates another organization and becomes its owner. The plan follows
+    the same rule as sign-up (``SIGNUP_ALLOWED_PLANS``)."""
+    _ensure_signup_plan(plan)
+    return organization_create(name=name, owner_email=user.email, owner_password=None, plan=plan)
+
+
 @transaction.atomic
 def organization_update_settings(*, organization: Organization, changes: dict) -> Organization:
     """Change the organization's settings. ``allowed_outbound_hosts`` entries must be host names,
@@ -172,16 +218,25 @@ def login_token_issue(*, membership: Membership) -> str:
     return f"{key_id}.{secret}"
 
 
-def login(*, email: str, password: str, request=None) -> tuple[Membership, str]:
+def login(
+    *, email: str, password: str, organization_id: int | None = None, request=None
+) -> tuple[Membership, str]:
+    """A login token for the user's first organization, or for ``organization_id`` (one the
+    user is an active member of: how an API client switches organization)."""
     user = authenticate(request, username=email.strip().lower(), password=password)
     if user is None:
         raise AccountError("Invalid email or password.", code="invalid_credentials")
-    membership = (
-        Membership.objects.select_related("organization")
-        .filter(user=user, is_active=True)
-        .order_by("created_at")
-        .first()
-    )
+    memberships = Membership.objects.select_related("organization").filter(user=user, is_active=True)
+    if organization_id is not None:
+        membership = memberships.filter(organization_id=organization_id).first()
+        if membership is None:
+            raise AccountError(
+                "You are not an active member of this organization.",
+                field="organization_id",
+                code="not_found",
+            )
+        return membership, login_token_issue(membership=membership)
+    membership = memberships.order_by("created_at").first()
     if membership is None:
         raise AccountError(
             "This account is not an active member of any organization.", code="permission_denied"

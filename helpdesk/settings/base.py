@@ -272,6 +272,14 @@ WEBHOOK_RETRY_BASE_SECONDS = env.float("WEBHOOK_RETRY_BASE_SECONDS", default=30.
 LOGIN_TOKEN_DAYS = env.int("LOGIN_TOKEN_DAYS", default=30)
 LOGIN_FAILURES_MAX = env.int("LOGIN_FAILURES_MAX", default=10)  # failed UI sign-ins per address…
 LOGIN_FAILURES_WINDOW = env.int("LOGIN_FAILURES_WINDOW", default=900)  # …within this many seconds
+# Failed sign-ins (API and UI) per account within LOGIN_FAILURES_WINDOW, whatever the address.
+LOGIN_MAX_FAILURES_PER_ACCOUNT = env.int("LOGIN_MAX_FAILURES_PER_ACCOUNT", default=10)
+# Trusted proxies in front of the server: the client is the Nth X-Forwarded-For entry from the
+# right; 0 ignores the header (the socket address).
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+# Plans an anonymous sign-up may choose (others get a 400); the run command's first
+# organization is self_hosted regardless.
+SIGNUP_ALLOWED_PLANS = env.list("SIGNUP_ALLOWED_PLANS", default=["starter"])
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -2,54 +2,43 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from helpdesk import login_failures
 from helpdesk.forms import LoginForm
 from helpdesk.models import Membership
 
 
-def _client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "unknown")
-
-
 class LoginView(auth_views.LoginView):
-    """Sign-in by email. Failed attempts are counted per client address; past
-    ``LOGIN_FAILURES_MAX`` within ``LOGIN_FAILURES_WINDOW`` seconds the form answers 429."""
+    """Sign-in by email. Failed attempts are counted per client address and per account
+    (``helpdesk.login_failures``); past the limits the form answers 429."""
 
     template_name = "auth/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
-    def _failures_key(self) -> str:
-        return f"login-failures:{_client_address(self.request)}"
+    def _email(self) -> str:
+        return str(self.request.POST.get("username", ""))[:254]
 
     def post(self, request, *args, **kwargs):
-        if cache.get(self._failures_key(), 0) >= settings.LOGIN_FAILURES_MAX:
+        try:
+            login_failures.ensure_allowed(request=request, email=self._email())
+        except login_failures.LoginThrottled as refusal:
             form = self.get_form()
             form.errors.clear()
-            form.add_error(
-                None,
-                "Too many failed sign-in attempts from your address. Wait a few minutes and try again.",
-            )
+            form.add_error(None, refusal.message)
             return self.render_to_response(self.get_context_data(form=form), status=429)
         return super().post(request, *args, **kwargs)
 
     def form_invalid(self, form):
-        key = self._failures_key()
-        cache.add(key, 0, timeout=settings.LOGIN_FAILURES_WINDOW)
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=settings.LOGIN_FAILURES_WINDOW)
+        login_failures.record_failure(request=self.request, email=self._email())
         return super().form_invalid(form)
 
     def form_valid(self, form):

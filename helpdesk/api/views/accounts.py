@@ -6,11 +6,14 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from helpdesk import limits
+from helpdesk import limits, login_failures, selectors
 from helpdesk.api.permissions import AllowPublic
 from helpdesk.api.serializers import (
     AccountStatusSerializer,
     LoginSerializer,
+    MemberOrganizationSerializer,
+    OrganizationCreatedSerializer,
+    OrganizationCreateSerializer,
     OrganizationSettingsSerializer,
     SignupSerializer,
     TokenResponseSerializer,
@@ -55,13 +58,13 @@ class AccountCreateView(APIView):
         data.is_valid(raise_exception=True)
         values = data.validated_data
         with transaction.atomic():
-            organization, membership = accounts.organization_create(
+            organization, membership = accounts.account_sign_up(
                 name=values["name"],
-                owner_email=values["email"],
-                owner_password=values["password"],
+                email=values["email"],
+                password=values["password"],
                 plan=values["plan"],
-                owner_first_name=values["first_name"],
-                owner_last_name=values["last_name"],
+                first_name=values["first_name"],
+                last_name=values["last_name"],
             )
             token = accounts.login_token_issue(membership=membership)
         body = {
@@ -83,9 +86,18 @@ class LoginView(APIView):
     def post(self, request):
         data = LoginSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        membership, token = accounts.login(
-            email=data.validated_data["email"], password=data.validated_data["password"]
-        )
+        email = data.validated_data["email"]
+        login_failures.ensure_allowed(request=request, email=email)
+        try:
+            membership, token = accounts.login(
+                email=email,
+                password=data.validated_data["password"],
+                organization_id=data.validated_data.get("organization_id"),
+            )
+        except accounts.AccountError as refusal:
+            if refusal.code == "invalid_credentials":
+                login_failures.record_failure(request=request, email=email)
+            raise
         return Response(
             {
                 "token": token,
@@ -93,6 +105,37 @@ class LoginView(APIView):
                 "organization": _organization_brief(membership.organization),
             }
         )
+
+
+class OrganizationsView(TenantMixin, APIView):
+    """The signed-in user's organizations (GET) and a new one they own (POST). The UI switches
+    with the organization switcher; an API client signs in with ``organization_id`` or uses the
+    token returned here."""
+
+    required_role = Role.AGENT
+    write_role = Role.AGENT
+
+    @extend_schema(responses=MemberOrganizationSerializer(many=True), tags=["Accounts"])
+    def get(self, request):
+        memberships = selectors.member_organizations(user=request.user)
+        context = {"current_organization_id": self.organization.pk}
+        return Response(MemberOrganizationSerializer(memberships, many=True, context=context).data)
+
+    @extend_schema(
+        request=OrganizationCreateSerializer,
+        responses={201: OrganizationCreatedSerializer},
+        tags=["Accounts"],
+    )
+    def post(self, request):
+        data = OrganizationCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        with transaction.atomic():
+            _, membership = accounts.organization_add(
+                user=request.user, name=data.validated_data["name"], plan=data.validated_data["plan"]
+            )
+            token = accounts.login_token_issue(membership=membership)
+        body = {"token": token, "organization": MemberOrganizationSerializer(membership).data}
+        return Response(body, status=status.HTTP_201_CREATED)
 
 
 class AccountStatusView(TenantMixin, APIView):
