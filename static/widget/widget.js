@@ -28,7 +28,7 @@
   var storeKey = "parley-widget:" + token;
   var state = load();
   var config = { name: "Support", color: "#4f46e5", position: "bottom_right", greeting: "Hi! How can we help?", launcher_text: "Chat with us", max_message_chars: 5000, handoff: false, ratings: false };
-  var open = false, unread = 0, source = null, streaming = {}, typingTimer = null, lastTyping = 0, askedContact = false;
+  var open = false, unread = 0, counting = false, source = null, streaming = {}, typingTimer = null, lastTyping = 0, askedContact = false;
 
   function load() {
     try { return JSON.parse(localStorage.getItem(storeKey)) || {}; } catch (e) { return {}; }
@@ -201,7 +201,7 @@
     item.querySelector(".body").innerHTML = message.content;
     renderSources(item, message.sources);
     renderRating(item, message);
-    if (!open && message.sender_type !== "contact") { unread += 1; showBadge(); }
+    if (counting && !open && message.sender_type !== "contact") { unread += 1; showBadge(); }
   }
 
   function showBadge() {
@@ -336,7 +336,8 @@
       return;
     }
     request("GET", "config").then(function (remote) { Object.assign(config, remote); apply(); }).catch(showError)
-      .then(function () { if (state.conversationId) { refresh().then(listen); } });
+      .then(function () { return state.conversationId && refresh().then(listen); })
+      .then(function () { counting = true; });  // what was there before a reload is not news
   }
   if (document.body) start(); else document.addEventListener("DOMContentLoaded", start);
 })();

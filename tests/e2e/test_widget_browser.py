@@ -85,6 +85,13 @@ def host_site(live_server, e2e_admin):
 
 def test_visitor_and_agent_talk_live_across_origins(browser, live_server, e2e_admin, host_site):
     host, domain = host_site
+    # the agent, in a second browser context, watches the inbox
+    agent_context = browser.new_context(viewport={"width": 1360, "height": 860})
+    agent = agent_context.new_page()
+    login(agent, live_server, e2e_admin.user.email)
+    agent.goto(f"{live_server.url}/inbox/?tab=all")
+    expect(agent.locator("#conv-list")).to_be_visible()
+
     visitor_context = browser.new_context(viewport={"width": 1280, "height": 800})
     visitor = visitor_context.new_page()
     errors: list[str] = []
@@ -106,17 +113,15 @@ def test_visitor_and_agent_talk_live_across_origins(browser, live_server, e2e_ad
     conversation = Conversation.objects.get(inbox=domain.inbox)
     assert conversation.contact.email == "jamie@example.com"
 
-    # the agent, in a second browser context, sees it appear live and replies
-    agent_context = browser.new_context(viewport={"width": 1360, "height": 860})
-    agent = agent_context.new_page()
-    login(agent, live_server, e2e_admin.user.email)
-    agent.goto(f"{live_server.url}/inbox/?tab=all")
+    # it appears in the agent's inbox without a reload; the agent opens it, and the visitor's
+    # next message arrives live in the open conversation
     expect(agent.locator("#conv-list")).to_contain_text("Jamie Rivera", timeout=20_000)
+    agent.goto(f"{live_server.url}/inbox/c/{conversation.uuid}/")
+    expect(agent.locator(".msg--in").last).to_contain_text("order #4471")
     visitor.get_by_label("Your message").fill("Hello? Anyone there?")
     visitor.get_by_label("Your message").press("Enter")
     expect(dialog.locator(".me")).to_have_count(2)
     expect(dialog.get_by_role("alert")).to_have_text("")
-    agent.goto(f"{live_server.url}/inbox/c/{conversation.uuid}/")
     expect(agent.locator(".msg--in").last).to_contain_text("Anyone there", timeout=20_000)
     composer = agent.locator("[data-composer-text]")
     composer.click()
@@ -142,6 +147,11 @@ def test_visitor_and_agent_talk_live_across_origins(browser, live_server, e2e_ad
     expect(visitor.get_by_role("dialog").locator(".them", has_text="left our warehouse")).to_be_visible()
     visitor.keyboard.press("Escape")
     expect(visitor.get_by_role("dialog")).to_be_hidden()
+    composer.fill("Tracking number: 1Z999AA10123456784.")
+    composer.press("Control+Enter")
+    expect(visitor.get_by_role("button", name="Chat with us")).to_contain_text(
+        "1 unread message", timeout=20_000
+    )
 
     # on a phone, the open panel takes the whole screen
     phone_context = browser.new_context(
