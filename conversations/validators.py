@@ -79,3 +79,53 @@ def clean_conditions(conditions) -> dict:
         else:
             cleaned[key] = [str(v).lower() for v in values]
     return cleaned
+
+
+# --- saved views ---------------------------------------------------------------------------------
+
+FILTER_LIST_KEYS = ("status", "priority", "team_id", "tags", "inbox_id")
+FILTER_KEYS = (*FILTER_LIST_KEYS, "assignee", "text")
+
+
+def clean_view_filters(filters) -> dict:
+    """Validate a view's filters: lists for status (names), priority (names), team_id, tags,
+    inbox_id; assignee "me", "none" or a list of agent ids; text a string."""
+    if filters in (None, ""):
+        return {}
+    if not isinstance(filters, dict):
+        raise ValidationError("filters must be an object.")
+    unknown = set(filters) - set(FILTER_KEYS)
+    if unknown:
+        raise ValidationError(
+            f"Unknown filter(s) {', '.join(sorted(unknown))}; use {', '.join(FILTER_KEYS)}."
+        )
+    cleaned: dict = {}
+    for key in FILTER_LIST_KEYS:
+        if key not in filters or filters[key] in (None, [], ""):
+            continue
+        values = filters[key] if isinstance(filters[key], list) else [filters[key]]
+        if key in ("team_id", "inbox_id"):
+            values = parse_ids(values)
+            if values is None:
+                raise ValidationError(f"{key} must be a list of ids.")
+        elif key == "priority":
+            labels = {choice.label.lower(): choice.label for choice in Priority}
+            if any(str(value).lower() not in labels for value in values):
+                raise ValidationError(f"priority must be among {', '.join(Priority.labels)}.")
+            values = [labels[str(value).lower()] for value in values]
+        else:
+            values = [str(value).strip() for value in values if str(value).strip()]
+        cleaned[key] = values
+    assignee = filters.get("assignee")
+    if assignee not in (None, "", []):
+        if assignee in ("me", "none"):
+            cleaned["assignee"] = assignee
+        else:
+            values = assignee if isinstance(assignee, list) else [assignee]
+            cleaned["assignee"] = parse_ids(values)
+            if cleaned["assignee"] is None:
+                raise ValidationError('assignee must be "me", "none" or a list of agent ids.')
+    text = filters.get("text")
+    if text:
+        cleaned["text"] = str(text).strip()[:200]
+    return cleaned

@@ -2,62 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from conversations.errors import ConversationError
-from conversations.models import Priority, SavedView, ViewVisibility
+from conversations.models import SavedView, ViewVisibility
 from helpdesk.models import Membership, Role
-
-FILTER_LIST_KEYS = ("status", "priority", "team_id", "tags", "inbox_id")
-FILTER_KEYS = (*FILTER_LIST_KEYS, "assignee", "text")
-
-
-def clean_filters(filters) -> dict:
-    """Validate a view's filters: lists for status (names), priority (names), team_id, tags,
-    inbox_id; assignee "me", "none" or a list of agent ids; text a string."""
-    if filters in (None, ""):
-        return {}
-    if not isinstance(filters, dict):
-        raise ConversationError("filters must be an object.", field="filters")
-    unknown = set(filters) - set(FILTER_KEYS)
-    if unknown:
-        raise ConversationError(
-            f"Unknown filter(s) {', '.join(sorted(unknown))}; use {', '.join(FILTER_KEYS)}.", field="filters"
-        )
-    cleaned: dict = {}
-    for key in FILTER_LIST_KEYS:
-        if key not in filters or filters[key] in (None, [], ""):
-            continue
-        values = filters[key] if isinstance(filters[key], list) else [filters[key]]
-        if key in ("team_id", "inbox_id"):
-            try:
-                values = [int(value) for value in values]
-            except (TypeError, ValueError):
-                raise ConversationError(f"{key} must be a list of ids.", field="filters")
-        elif key == "priority":
-            labels = {choice.label.lower(): choice.label for choice in Priority}
-            if any(str(value).lower() not in labels for value in values):
-                raise ConversationError(
-                    f"priority must be among {', '.join(Priority.labels)}.", field="filters"
-                )
-            values = [labels[str(value).lower()] for value in values]
-        else:
-            values = [str(value).strip() for value in values if str(value).strip()]
-        cleaned[key] = values
-    assignee = filters.get("assignee")
-    if assignee not in (None, "", []):
-        if assignee in ("me", "none"):
-            cleaned["assignee"] = assignee
-        else:
-            values = assignee if isinstance(assignee, list) else [assignee]
-            try:
-                cleaned["assignee"] = [int(value) for value in values]
-            except (TypeError, ValueError):
-                raise ConversationError(
-                    'assignee must be "me", "none" or a list of agent ids.', field="filters"
-                )
-    text = filters.get("text")
-    if text:
-        cleaned["text"] = str(text).strip()[:200]
-    return cleaned
+from helpdesk.unset import UNSET, Unset, given
 
 
 def _check_can_edit(view: SavedView, actor: Membership) -> None:
@@ -69,26 +19,40 @@ def _check_can_edit(view: SavedView, actor: Membership) -> None:
 
 
 def saved_view_create(
-    *, actor: Membership, name: str, filters=None, visibility: str = ViewVisibility.USER
+    *,
+    actor: Membership,
+    name: str,
+    filters: Mapping | None = None,
+    visibility: str = ViewVisibility.USER,
 ) -> SavedView:
+    """A new view of ``actor`` (``user``: theirs alone) or, for an admin, shared (``all``).
+    ``filters`` as ``conversations.validators.clean_view_filters`` shapes them."""
     view = SavedView(organization_id=actor.organization_id)
-    return saved_view_update(view=view, actor=actor, name=name, filters=filters or {}, visibility=visibility)
+    return _save(view, actor, {"name": name, "filters": dict(filters or {}), "visibility": visibility})
 
 
-def saved_view_update(*, view: SavedView, actor: Membership, **changes) -> SavedView:
-    if view.pk:
-        _check_can_edit(view, actor)
+def saved_view_update(
+    *,
+    view: SavedView,
+    actor: Membership,
+    name: str | Unset = UNSET,
+    filters: Mapping | Unset = UNSET,
+    visibility: str | Unset = UNSET,
+) -> SavedView:
+    """Change what is given (``UNSET`` stays): the owner changes a personal view, an admin a shared one."""
+    _check_can_edit(view, actor)
+    return _save(view, actor, given(locals(), exclude=("view", "actor")))
+
+
+def _save(view: SavedView, actor: Membership, changes: dict) -> SavedView:
     if "name" in changes:
-        view.name = " ".join(str(changes["name"] or "").split())[:100]
-    if not view.name:
-        raise ConversationError("A view needs a name.", field="name")
+        view.name = " ".join(changes["name"].split())
+        if not view.name:
+            raise ConversationError("A view needs a name.", field="name")
     if "filters" in changes:
-        view.filters = clean_filters(changes["filters"])
+        view.filters = dict(changes["filters"])
     if "visibility" in changes:
-        visibility = changes["visibility"]
-        if visibility not in ViewVisibility.values:
-            raise ConversationError("visibility must be user or all.", field="visibility")
-        view.visibility = visibility
+        view.visibility = changes["visibility"]
     view.owner = None if view.visibility == ViewVisibility.ALL else (view.owner or actor)
     if view.visibility == ViewVisibility.ALL:
         _check_can_edit(view, actor)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,6 +20,7 @@ from conversations.selectors.conversations import page_extras
 from conversations.selectors.search import MIN_QUERY_LENGTH
 from conversations.selectors.ui import InboxTab, inbox_conversations, inbox_counts, list_fingerprint
 from conversations.services.saved_views import saved_view_create, saved_view_delete
+from conversations.validators import clean_view_filters
 from conversations.views.common import PAGE_SIZE, active_agents, int_or_none
 from helpdesk.errors import DomainError
 from helpdesk.models import Role
@@ -249,9 +251,11 @@ def view_create(request, tenant):
             view = saved_view_create(
                 actor=tenant.membership,
                 name=form.cleaned_data["name"],
-                filters=_view_filters(filter_form.values(), statuses, tab_key, base),
+                filters=clean_view_filters(_view_filters(filter_form.values(), statuses, tab_key, base)),
                 visibility=visibility,
             )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
         except DomainError as error:
             messages.error(request, error.message)
         else:

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from conversations.models import CannedResponse, Inbox, Macro, SavedView, Status, Tag
+from conversations.validators import clean_view_filters
 
 
 class InboxSerializer(serializers.ModelSerializer):
@@ -40,6 +41,9 @@ class SavedViewSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "filters", "visibility", "user_id", "created_at", "updated_at"]
         read_only_fields = ["id", "user_id", "created_at", "updated_at"]
         extra_kwargs = {"visibility": {"required": False}, "filters": {"required": False}}
+
+    def validate_filters(self, value):
+        return clean_view_filters(value)
 
 
 class CannedResponseSerializer(serializers.ModelSerializer):
