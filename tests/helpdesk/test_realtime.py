@@ -290,3 +290,30 @@ def test_embedded_backend_finds_other_processes_durable_events_in_the_table(
     env = {**database_env(), "REALTIME_URL": "embedded://", "REALTIME_SOCKET_DIR": str(tmp_path)}
     events = durable_from_other_process(env=env)
     assert [(e["id"], e["event"]) for e in events] == [(RealtimeEvent.objects.get().id, "message.created")]
+
+
+def test_the_durable_cursor_fans_each_id_out_once_and_watches_skipped_ids(monkeypatch):
+    from helpdesk.realtime import hub as hub_module
+
+    now = [100.0]
+    monkeypatch.setattr(hub_module.time, "monotonic", lambda: now[0])
+    cursor = hub_module.DurableCursor()
+    cursor.start_at(10)
+    assert [cursor.mark(11), cursor.mark(11)] == [True, False]
+    assert cursor.mark(14) and cursor.floor() == 11  # 12 and 13 may still commit (PostgreSQL)
+    assert [cursor.mark(13), cursor.mark(13), cursor.mark(9)] == [True, False, False]
+    now[0] += hub_module.GAP_SECONDS + 1
+    assert cursor.floor() == 14 and not cursor.mark(12)  # given up on: a rolled-back insert
+
+
+def test_a_dead_processs_socket_is_removed_by_the_next_hub(db, settings, tmp_path):
+    settings.REALTIME_URL = "embedded://"
+    settings.REALTIME_SOCKET_DIR = tmp_path
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    (tmp_path / f"{dead.stdout.strip()}.sock").touch()
+    hub = channel.hub()
+    subscription = hub.subscribe(["org:1"], lambda envelope: None)
+    hub.unsubscribe(subscription)
+    assert [path.name for path in tmp_path.iterdir()] == [f"{os.getpid()}.sock"]
