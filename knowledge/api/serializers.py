@@ -8,6 +8,7 @@ from rest_framework import serializers
 from helpdesk.api.serializers import IdListField
 from knowledge import chunking
 from knowledge.models import Chunk, Document, DocumentEvent, KnowledgeItem
+from knowledge.services.documents import MAX_TAG_LENGTH, MAX_TAGS
 
 
 class TagListField(serializers.ListField):
@@ -138,7 +139,9 @@ class DocumentUpdateSerializer(serializers.Serializer):
     title = serializers.CharField(required=False, max_length=300)
     category = serializers.CharField(required=False, allow_blank=True, max_length=100)
     description = serializers.CharField(required=False, allow_blank=True, max_length=10000)
-    tags = serializers.ListField(child=serializers.CharField(max_length=50), required=False)
+    tags = serializers.ListField(
+        child=serializers.CharField(max_length=MAX_TAG_LENGTH), required=False, max_length=MAX_TAGS
+    )
     train_ai = serializers.BooleanField(required=False)
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import inspect
 import logging
+from collections.abc import Sequence
 from pathlib import PurePath
 
 from django.conf import settings
@@ -14,6 +16,7 @@ from helpdesk import limits
 from helpdesk.errors import BackendUnavailable, DomainError
 from helpdesk.models import Membership, Operation
 from helpdesk.services import operations as operation_services
+from helpdesk.unset import UNSET, Unset, given
 from knowledge import vectorstore
 from knowledge.chunking import check_chunking
 from knowledge.ingestion.formats import detect_format
@@ -23,7 +26,6 @@ logger = logging.getLogger(__name__)
 
 INGEST_KIND = "document.ingest"
 MAX_TAGS, MAX_TAG_LENGTH = 30, 50
-EDITABLE_FIELDS = ("title", "category", "description", "tags", "train_ai")
 
 
 class DocumentError(DomainError):
@@ -275,24 +277,24 @@ def document_reingest(
 
 
 @transaction.atomic
-def document_update(*, document: Document, **changes) -> Document:
-    """Edit metadata. The vectors follow: new title/category are written to their metadata,
-    turning ``train_ai`` off removes them, turning it on indexes the document."""
-    unknown = set(changes) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise DocumentError(f"Cannot change {', '.join(sorted(unknown))}.")
-    if "title" in changes:
-        changes["title"] = _clean_text(changes["title"], field="title", max_length=300)
-        if not changes["title"]:
-            raise DocumentError("A title is required.", field="title")
-    if "category" in changes:
-        changes["category"] = _clean_text(changes["category"], field="category", max_length=100)
-    if "description" in changes:
-        changes["description"] = _clean_text(changes["description"], field="description", max_length=10000)
+def document_update(
+    *,
+    document: Document,
+    title: str | Unset = UNSET,
+    category: str | Unset = UNSET,
+    description: str | Unset = UNSET,
+    tags: Sequence[str] | Unset = UNSET,
+    train_ai: bool | Unset = UNSET,
+) -> Document:
+    """Edit the metadata given (``UNSET`` stays; the serializer or admin form checked the shape).
+    The vectors follow: new title/category are written to their metadata, turning ``train_ai``
+    off removes them, turning it on indexes the document."""
+    changes = given(locals(), exclude=("document",))
+    for field in ("title", "category", "description"):
+        if field in changes:
+            changes[field] = changes[field].strip()
     if "tags" in changes:
-        changes["tags"] = clean_tags(changes["tags"])
-    if "train_ai" in changes:
-        changes["train_ai"] = bool(changes["train_ai"])
+        changes["tags"] = clean_tags(list(changes["tags"]))
     before = {field: getattr(document, field) for field in changes}
     for field, value in changes.items():
         setattr(document, field, value)
@@ -313,6 +315,10 @@ def document_update(*, document: Document, **changes) -> Document:
     ):
         transaction.on_commit(lambda: _refresh_vector_metadata(document))
     return document
+
+
+# The metadata document_update takes (the admin edits these).
+EDITABLE_FIELDS = tuple(name for name in inspect.signature(document_update).parameters if name != "document")
 
 
 def _drop_vectors(document: Document) -> None:
