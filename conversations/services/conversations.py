@@ -126,10 +126,12 @@ def conversation_create(
         attachment_ids=attachment_ids,
     )
     emit_created(conversation)
+    # The team first, then the agent: an explicit agent wins over the team's round robin and
+    # stays assigned even when not a member of that team.
+    if team is not None:
+        conversation_assign_team(conversation=conversation, team=team, actor=actor, auto_assign=agent is None)
     if agent is not None:
         conversation_assign_agent(conversation=conversation, agent=agent, actor=actor)
-    if team is not None:
-        conversation_assign_team(conversation=conversation, team=team, actor=actor)
     return conversation
 
 

@@ -62,7 +62,8 @@ def test_create_with_inbox_team_agent_priority_and_tags(admin_api, org):
     )  # fmt: skip
     assert response.status_code == 201, response.content
     data = response.json()
-    assert (data["inbox_id"], data["assigned_team_id"], data["assigned_user_id"]) == (inbox.pk, team.pk, None)
+    # an explicit agent stays assigned, member of the team or not
+    assert (data["inbox_id"], data["assigned_team_id"], data["assigned_user_id"]) == (inbox.pk, team.pk, agent.pk)
     assert data["priority"] == "High" and data["priority_id"] == 3
     assert data["tags"] == ["billing", "vip"] and data["custom_attributes"] == {"order": 42}
 
