@@ -119,8 +119,8 @@ class KnowledgeItemAdmin(admin.ModelAdmin):
         return False  # an item needs an organization: created through the UI or the API
 
     def save_model(self, request, obj, form, change):
-        fields = {"title", "content", "category", "tags", "verified"}
-        changes = {field: form.cleaned_data[field] for field in form.changed_data if field in fields}
+        editable = services.kb_items.EDITABLE_FIELDS
+        changes = {field: form.cleaned_data[field] for field in form.changed_data if field in editable}
         try:
             services.kb_item_update(item=KnowledgeItem.objects.get(pk=obj.pk), **changes)
         except DomainError as exc:

@@ -10,6 +10,7 @@ from django.conf import settings
 
 from helpdesk.forms import DomainErrorsMixin
 from knowledge.models import DocumentStatus
+from knowledge.services.kb_items import CONTENT_MAX, TITLE_MAX
 from knowledge.services.uploads import MAX_FILES_PER_UPLOAD
 
 ACCEPTED_FILES = ".pdf,.docx,.txt,.text,.md,.markdown,.html,.htm,.rst,.rest"
@@ -110,10 +111,12 @@ class CrawlForm(DomainErrorsMixin, forms.Form):
 class KnowledgeItemForm(DomainErrorsMixin, forms.Form):
     title = forms.CharField(
         label="Question",
-        max_length=500,
+        max_length=TITLE_MAX,
         widget=forms.TextInput(attrs={"placeholder": "How do I reset my password?"}),
     )
-    content = forms.CharField(label="Answer", max_length=20000, widget=forms.Textarea(attrs={"rows": 8}))
+    content = forms.CharField(
+        label="Answer", max_length=CONTENT_MAX, widget=forms.Textarea(attrs={"rows": 8})
+    )
     category = _category_field()
     tags = TagsField()
     verified = forms.BooleanField(

@@ -9,6 +9,7 @@ from helpdesk.api.serializers import IdListField
 from knowledge import chunking
 from knowledge.models import Chunk, Document, DocumentEvent, KnowledgeItem
 from knowledge.services.documents import MAX_TAG_LENGTH, MAX_TAGS
+from knowledge.services.kb_items import CATEGORY_MAX, CONTENT_MAX, TITLE_MAX
 
 
 class TagListField(serializers.ListField):
@@ -240,12 +241,17 @@ class KnowledgeItemSerializer(serializers.ModelSerializer):
 
 
 class KnowledgeItemWriteSerializer(serializers.Serializer):
-    """Input shape only; the service validates lengths and required fields again."""
+    """The shape of an item (lengths from ``knowledge.services.kb_items``). On update every field
+    is optional; the ones given must be well-formed (a title and a content are never blank)."""
 
-    title = serializers.CharField(required=False, allow_blank=True)
-    content = serializers.CharField(required=False, allow_blank=True)
-    category = serializers.CharField(required=False, allow_blank=True)
-    tags = serializers.ListField(child=serializers.CharField(allow_blank=True), required=False)
+    title = serializers.CharField(required=False, max_length=TITLE_MAX)
+    content = serializers.CharField(required=False, max_length=CONTENT_MAX)
+    category = serializers.CharField(required=False, allow_blank=True, max_length=CATEGORY_MAX)
+    tags = serializers.ListField(
+        child=serializers.CharField(allow_blank=True, max_length=MAX_TAG_LENGTH),
+        required=False,
+        max_length=MAX_TAGS,
+    )
     verified = serializers.BooleanField(required=False)
 
 

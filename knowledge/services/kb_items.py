@@ -5,7 +5,9 @@ task on the ``ingest`` queue; until then keyword search already finds them."""
 
 from __future__ import annotations
 
+import inspect
 import logging
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.db import transaction
@@ -13,6 +15,7 @@ from django.utils import timezone
 
 from helpdesk import limits
 from helpdesk.errors import DomainError
+from helpdesk.unset import UNSET, Unset, given
 from knowledge import embeddings, vectorstore
 from knowledge.models import KnowledgeItem, KnowledgeSource
 from knowledge.services.documents import DocumentError, clean_tags
@@ -130,23 +133,32 @@ def kb_item_create(
 
 
 @transaction.atomic
-def kb_item_update(*, item: KnowledgeItem, **changes) -> KnowledgeItem:
-    unknown = set(changes) - {"title", "content", "category", "tags", "verified"}
-    if unknown:
-        raise KnowledgeItemError(f"Cannot change {', '.join(sorted(unknown))}.")
-    merged = {
-        "title": changes.get("title", item.title),
-        "content": changes.get("content", item.content),
-        "category": changes.get("category", item.category),
-        "tags": changes.get("tags", item.tags),
-    }
-    for field, value in clean_item(merged).items():
+def kb_item_update(
+    *,
+    item: KnowledgeItem,
+    title: str | Unset = UNSET,
+    content: str | Unset = UNSET,
+    category: str | Unset = UNSET,
+    tags: Sequence[str] | Unset = UNSET,
+    verified: bool | Unset = UNSET,
+) -> KnowledgeItem:
+    """Change what is given (``UNSET`` stays; the form, serializer or admin checked the shape:
+    ``TITLE_MAX``, ``CONTENT_MAX``, ``CATEGORY_MAX``) and index the item again."""
+    changes = given(locals(), exclude=("item",))
+    for field in ("title", "content", "category"):
+        if field in changes:
+            changes[field] = changes[field].strip()
+    if "tags" in changes:
+        changes["tags"] = clean_tags(list(changes["tags"]))
+    for field, value in changes.items():
         setattr(item, field, value)
-    if "verified" in changes:
-        item.verified = bool(changes["verified"])
     item.save()
     queue_index(item.organization_id, [item.pk])
     return item
+
+
+# The fields kb_item_update takes (the admin edits these).
+EDITABLE_FIELDS = tuple(name for name in inspect.signature(kb_item_update).parameters if name != "item")
 
 
 def kb_item_delete(*, item: KnowledgeItem) -> None:
