@@ -58,3 +58,21 @@ def visitor_messages(*, conversation: Conversation) -> QuerySet[Message]:
         .select_related("sender_agent__user")
         .order_by("created_at", "id")
     )
+
+
+# Higher apps add what they know about messages the visitor reads (the chatbots app: an answer's
+# sources and rating) without this app importing them: ``provider(messages) -> {message_pk: {…}}``.
+_message_detail_providers: list = []
+
+
+def register_message_details(provider) -> None:
+    if provider not in _message_detail_providers:
+        _message_detail_providers.append(provider)
+
+
+def visitor_message_details(messages: list[Message]) -> dict[int, dict]:
+    details: dict[int, dict] = {}
+    for provider in _message_detail_providers:
+        for pk, extra in provider(messages).items():
+            details.setdefault(pk, {}).update(extra)
+    return details

@@ -191,8 +191,9 @@
   function renderMessage(message) {
     if (shown[message.id]) return;
     shown[message.id] = true;
-    var pending = streaming[message.id];
-    if (pending) { pending.remove(); delete streaming[message.id]; }
+    if (message.sender_type === "bot") {  // the stored answer replaces its streamed draft
+      Object.keys(streaming).forEach(function (key) { streaming[key].remove(); delete streaming[key]; });
+    }
     var who = message.sender_type === "contact" ? null : message.sender;
     var item = bubble(message.sender_type, who);
     item.setAttribute("data-message-id", message.id);
@@ -241,14 +242,14 @@
     });
     source.addEventListener("message.delta", function (event) {
       var data = JSON.parse(event.data);
-      var id = data.message_uuid || data.message_id || "live";
+      var id = data.reply_to || data.message_uuid || "live";
       if (shown[id]) return;
       var item = streaming[id];
       if (!item) {
         item = streaming[id] = bubble("bot", { name: config.name, type: "bot" });
         item.setAttribute("aria-busy", "true");
       }
-      item.querySelector(".body").textContent += data.delta || data.text || "";
+      item.querySelector(".body").textContent += data.token || data.delta || data.text || "";
       log.scrollTop = log.scrollHeight;
     });
     source.addEventListener("typing", function (event) {
@@ -313,13 +314,10 @@
     if (preview) return;
     var ask = state.conversationId ? Promise.resolve() : send("I would like to talk to a person.");
     ask.then(function () { return request("POST", "handoff", { conversation_id: state.conversationId }); })
-      .then(function (answer) {
+      .then(function () {
         $(".bar .sr").textContent = "A person has been asked to join.";
-        var note = document.createElement("div");
-        note.className = "system";
-        note.textContent = (answer && answer.message) || "A person from our team will join shortly.";
-        log.appendChild(note);
-        return refresh();
+        $(".human").hidden = true;
+        return refresh();  // the notice the server wrote ("a person is coming…") shows in the log
       }).catch(showError);
   });
 

@@ -177,7 +177,22 @@ class WidgetMessageSerializer(serializers.Serializer):
     text = serializers.CharField(source="text_content")
     sender_type = serializers.CharField()
     sender = serializers.SerializerMethodField()
+    sources = serializers.SerializerMethodField(help_text="A bot answer's numbered sources")
+    rating = serializers.SerializerMethodField(
+        help_text="The visitor's thumbs on a bot answer: up, down or null"
+    )
     created_at = serializers.DateTimeField()
+
+    def _details(self, message: Message) -> dict:
+        return (self.context.get("details") or {}).get(message.pk, {})
+
+    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    def get_sources(self, message: Message) -> list:
+        return self._details(message).get("sources", [])
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_rating(self, message: Message):
+        return self._details(message).get("rating")
 
     @extend_schema_field(WidgetSenderSerializer)
     def get_sender(self, message: Message) -> dict:

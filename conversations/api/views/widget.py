@@ -24,7 +24,12 @@ from conversations.api.serializers.domains import (
     WidgetMessageSerializer,
 )
 from conversations.models import Domain, WidgetVisitor
-from conversations.selectors.domains import domain_for_token, visitor_conversation, visitor_messages
+from conversations.selectors.domains import (
+    domain_for_token,
+    visitor_conversation,
+    visitor_message_details,
+    visitor_messages,
+)
 from conversations.services.domains import origin_of
 from conversations.services.widget import (
     visitor_for_token,
@@ -210,8 +215,9 @@ class WidgetMessagesView(WidgetView):
         ref = WidgetConversationRefSerializer(data=request.GET)
         ref.is_valid(raise_exception=True)
         conversation = self.conversation_of(visitor, ref.validated_data["conversation_id"])
-        messages = visitor_messages(conversation=conversation)
-        return Response(WidgetMessageSerializer(messages, many=True).data)
+        messages = list(visitor_messages(conversation=conversation))
+        context = {"details": visitor_message_details(messages), "bot_name": self.domain.label}
+        return Response(WidgetMessageSerializer(messages, many=True, context=context).data)
 
     @extend_schema(
         parameters=[TOKEN_PARAMETER, VISITOR_HEADER],
