@@ -7,6 +7,7 @@ from rest_framework import serializers
 from chatbots.api.serializers import SourceSerializer
 from chatbots.models import AIPrompt, ChatMessage
 from chatbots.models.chat import AnswerMode
+from chatbots.services.assist import PROMPT_CONTENT_MAX, PROMPT_KEY_PATTERN, PROMPT_TITLE_MAX
 
 # --- monitor --------------------------------------------------------------------------------------
 
@@ -105,16 +106,33 @@ class MonitorUpdateResponseSerializer(serializers.Serializer):
 
 
 class AIPromptSerializer(serializers.ModelSerializer):
+    """A prompt; as input its shape (``key``, ``title`` and ``content`` required on create)."""
+
+    key = serializers.RegexField(
+        PROMPT_KEY_PATTERN,
+        required=False,
+        max_length=60,
+        error_messages={"invalid": "key: lower-case letters, digits, - and _ (at most 60)."},
+    )
+    title = serializers.CharField(required=False, max_length=PROMPT_TITLE_MAX)
+    content = serializers.CharField(required=False, max_length=PROMPT_CONTENT_MAX)
+
     class Meta:
         model = AIPrompt
         fields = ["id", "key", "title", "content", "is_builtin", "created_at", "updated_at"]
         read_only_fields = ["id", "is_builtin", "created_at", "updated_at"]
-        extra_kwargs = {
-            "key": {"required": False},
-            "title": {"required": False},
-            "content": {"required": False},
-        }
         validators: list = []  # the service checks uniqueness (409)
+
+    def to_internal_value(self, data):
+        if hasattr(data, "get") and isinstance(data.get("key"), str):
+            data = {**data, "key": data["key"].strip().lower()}
+        return super().to_internal_value(data)
+
+    def validate(self, attrs):
+        missing = [name for name in ("key", "title", "content") if name not in attrs]
+        if not self.partial and missing:
+            raise serializers.ValidationError({name: ["This field is required."] for name in missing})
+        return attrs
 
 
 class CompletionRequestSerializer(serializers.Serializer):

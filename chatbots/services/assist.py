@@ -18,6 +18,8 @@ from chatbots.services.grounding import says_unknown
 from chatbots.services.prompting import PromptSource, neutralize, sources_block, strip_citations
 from helpdesk import ollama
 from helpdesk.errors import DomainError
+from helpdesk.models import Organization
+from helpdesk.unset import UNSET, Unset, given
 
 BUILTIN_PROMPTS = {
     "reply_friendly": (
@@ -39,7 +41,9 @@ BUILTIN_PROMPTS = {
 SENTIMENTS = ("positive", "neutral", "negative")
 MAX_CONTENT_CHARS = 20000
 MAX_CONVERSATION_CHARS = 30000
-_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,59}$")
+# The shape of a prompt, which the serializer checks.
+PROMPT_KEY_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,59}$"
+PROMPT_TITLE_MAX, PROMPT_CONTENT_MAX = 200, 5000
 _TAG = re.compile(r"</?\s*(?:text|conversation|request)\s*>", re.IGNORECASE)
 
 
@@ -66,41 +70,31 @@ def ai_prompts_ensure(organization) -> None:
             pass
 
 
-def _prompt_fields(fields: dict, *, creating: bool) -> dict:
-    cleaned = {}
-    if "key" in fields or creating:
-        key = str(fields.get("key") or "").strip().lower()
-        if not _KEY.match(key):
-            raise AssistError("key: lower-case letters, digits, - and _ (at most 60).", field="key")
-        cleaned["key"] = key
-    for name, limit in (("title", 200), ("content", 5000)):
-        if name in fields or creating:
-            value = str(fields.get(name) or "").strip()
-            if not value:
-                raise AssistError(f"A prompt needs a {name}.", field=name)
-            if len(value) > limit:
-                raise AssistError(f"{name} can have at most {limit} characters.", field=name)
-            cleaned[name] = value
-    return cleaned
-
-
-def ai_prompt_create(*, organization, **fields) -> AIPrompt:
+def ai_prompt_create(*, organization: Organization, key: str, title: str, content: str) -> AIPrompt:
+    """A custom prompt with a key no prompt of the organization (built-in ones included) has."""
     ai_prompts_ensure(organization)  # a custom prompt never takes a built-in's key
-    cleaned = _prompt_fields(fields, creating=True)
-    if AIPrompt.objects.filter(organization=organization, key=cleaned["key"]).exists():
+    if AIPrompt.objects.filter(organization=organization, key=key).exists():
         raise AssistError("A prompt with this key exists already.", field="key", code="conflict")
-    return AIPrompt.objects.create(organization=organization, **cleaned)
+    return AIPrompt.objects.create(
+        organization=organization, key=key, title=title.strip(), content=content.strip()
+    )
 
 
-def ai_prompt_update(*, prompt: AIPrompt, **changes) -> AIPrompt:
-    cleaned = _prompt_fields(changes, creating=False)
-    if "key" in cleaned and cleaned["key"] != prompt.key:
+def ai_prompt_update(
+    *,
+    prompt: AIPrompt,
+    key: str | Unset = UNSET,
+    title: str | Unset = UNSET,
+    content: str | Unset = UNSET,
+) -> AIPrompt:
+    """Change what is given (``UNSET`` stays); a built-in prompt keeps its key."""
+    if key is not UNSET and key != prompt.key:
         if prompt.is_builtin:
             raise AssistError("The key of a built-in prompt cannot change.", field="key")
-        if AIPrompt.objects.filter(organization=prompt.organization_id, key=cleaned["key"]).exists():
+        if AIPrompt.objects.filter(organization=prompt.organization_id, key=key).exists():
             raise AssistError("A prompt with this key exists already.", field="key", code="conflict")
-    for name, value in cleaned.items():
-        setattr(prompt, name, value)
+    for name, value in given({"key": key, "title": title, "content": content}).items():
+        setattr(prompt, name, value.strip())
     prompt.save()
     return prompt
 
