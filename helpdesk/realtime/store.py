@@ -60,9 +60,10 @@ def events_missed(*, topics: list[str], after_id: int) -> tuple[list[Envelope], 
 
 
 def events_prune(*, retention_seconds: int | None = None) -> int:
-    """Delete events older than the retention (REALTIME_RETENTION_SECONDS); returns how many."""
+    """Delete events older than the retention (REALTIME_RETENTION_SECONDS); returns how many.
+    The newest event always stays: pages resume from its id, and a browser whose id is older
+    than the oldest kept one is told to reload (``events_missed``)."""
     seconds = settings.REALTIME_RETENTION_SECONDS if retention_seconds is None else retention_seconds
-    deleted, _ = RealtimeEvent.objects.filter(
-        created_at__lt=timezone.now() - timedelta(seconds=seconds)
-    ).delete()
+    cutoff = timezone.now() - timedelta(seconds=seconds)
+    deleted, _ = RealtimeEvent.objects.filter(created_at__lt=cutoff, id__lt=latest_event_id()).delete()
     return deleted

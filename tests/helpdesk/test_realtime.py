@@ -153,6 +153,14 @@ def test_a_gap_that_was_pruned_asks_the_browser_to_reload(db, publish_now):
     assert RealtimeEvent.objects.count() == 1
 
 
+def test_pruning_keeps_the_newest_event_pages_resume_from(db, publish_now):
+    publish_now(topics=["org:1"], event="message.created", data={})
+    newest = RealtimeEvent.objects.get()
+    RealtimeEvent.objects.update(created_at=timezone.now() - timedelta(days=1))
+    assert prune_realtime_events() == 0
+    assert store.latest_event_id() == newest.id
+
+
 def test_publish_waits_for_the_commit_and_a_rollback_publishes_nothing(transactional_db):
     with transaction.atomic():
         realtime.publish(organization_id=1, topics=["org:1"], event="message.created", data={})
