@@ -84,6 +84,8 @@
 
   function onConversationEvent(event) {
     var data = parse(event);
+    // A new EventSource (after a refusal, or back from the page cache) resumes from here.
+    if (event.lastEventId) root.dataset.realtimeSince = event.lastEventId;
     refresh("#conv-list");
     if (conversation && data.conversation_uuid === conversation) {
       refresh("#cv-live");
@@ -138,8 +140,15 @@
     });
     source.addEventListener("typing", onTyping);
     source.addEventListener("resync", refreshAll);
-    window.addEventListener("pagehide", function () { source.close(); });
+    window.addEventListener("pagehide", function () { source.close(); }, { once: true });
   }
+
+  // Back/forward cache: a page shown again had its stream closed on the way out.
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) return;
+    refreshAll();
+    connect();
+  });
 
   /* ---------- this agent's typing ---------- */
   var lastTypingSent = 0;
