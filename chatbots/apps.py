@@ -13,6 +13,14 @@ class ChatbotsConfig(AppConfig):
         from helpdesk.services.accounts import register_organization_initializer
 
         limits.register_usage_counter("chatbots", chatbots.chatbot_count)
+        from chatbots.services.conversation_bot import on_message_created
+        from helpdesk import events
+
+        events.subscribe("message.created", on_message_created)
+        from chatbots.api.widget import answer_details
+        from conversations.selectors.domains import register_message_details
+
+        register_message_details(answer_details)  # sources and ratings under the widget's bot answers
         register_organization_initializer(assist.ai_prompts_ensure)
         operations.register_kind(
             training.TRAINING_KIND,

@@ -33,3 +33,19 @@ def chat_session_escalate(operation_id: str) -> None:
     )
     if operation is not None and not operation.is_finished:
         chat_escalation_run(operation=operation)
+
+
+@shared_task(ignore_result=True)
+def conversation_bot_answer(message_uuid: str) -> None:
+    """The bot answers a contact's message in its conversation (when it handles it). Safe to
+    run twice: one answer per message."""
+    from chatbots.services.conversation_bot import conversation_bot_answer as answer
+    from conversations.models import Message
+
+    message = (
+        Message.objects.select_related("conversation__inbox", "conversation__organization")
+        .filter(uuid=message_uuid)
+        .first()
+    )
+    if message is not None:
+        answer(message=message)

@@ -34,6 +34,14 @@ class ChatSession(models.Model):
     context = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=10, choices=SessionStatus.choices, default=SessionStatus.OPEN)
     message_count = models.PositiveIntegerField(default=0, help_text="Positions handed out so far.")
+    conversation = models.ForeignKey(
+        "conversations.Conversation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="chat_sessions",
+        help_text="The conversation that carries this chat (every question and answer is a message of it).",
+    )
     escalated_conversation_uuid = models.UUIDField(null=True, blank=True)
     escalation_operation = models.ForeignKey(
         "helpdesk.Operation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -64,6 +72,14 @@ class ChatMessage(models.Model):
 
     organization = models.ForeignKey("helpdesk.Organization", on_delete=models.CASCADE, related_name="+")
     session = models.ForeignKey(ChatSession, on_delete=models.CASCADE, related_name="messages")
+    message = models.OneToOneField(
+        "conversations.Message",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="chat_record",
+        help_text="The conversation message this question or answer is.",
+    )
     index = models.PositiveIntegerField(help_text="0-based position in the session.")
     role = models.CharField(max_length=10, choices=MessageRole.choices)
     content = models.TextField(blank=True)

@@ -62,6 +62,9 @@ def _save(
         },
     )
     ChatSession.objects.filter(pk=plan.session.pk).update(last_message_at=now, updated_at=now)
+    from chatbots.services.conversation_bot import answer_message_record
+
+    answer_message_record(answer=message)
     return message
 
 

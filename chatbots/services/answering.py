@@ -22,6 +22,7 @@ from chatbots.models import ChatMessage, ChatSession, MessageRole, SessionStatus
 from chatbots.services.answer_finish import RETRIEVAL_ONLY_NOTICE, answer_now
 from chatbots.services.answer_plan import ChatAnswer, plan_answer, source_payload
 from chatbots.services.answer_stream import ChatAnswerStream
+from chatbots.services.conversation_bot import question_message_link
 from helpdesk.errors import DomainError
 
 __all__ = [
@@ -96,6 +97,8 @@ def chat_question_record(
     if session.status == SessionStatus.RESOLVED:
         session.status, session.resolved_at = SessionStatus.OPEN, None
     session.save()
+    session.chatbot = chatbot
+    question_message_link(session=session, question=question)
     session.chatbot = chatbot
     return session, question, index + 1
 

@@ -108,7 +108,7 @@ def chat_summary(session: ChatSession, messages: list[ChatMessage], text: str) -
     return extractive_summary(session, messages), "extractive"
 
 
-def _contact(session: ChatSession) -> tuple[str, str, str]:
+def chat_contact(session: ChatSession) -> tuple[str, str, str]:
     """(email, first name, last name) of the person who chatted."""
     member = session.created_by
     if member is not None:
@@ -170,13 +170,16 @@ def _escalate(operation: Operation) -> None:
         )
         return
     operation_services.operation_start(operation=operation, total=3, message="Summarizing the chat")
+    if session.conversation_id is not None:
+        _hand_off(operation, session)
+        return
     messages = _messages(session)
     text = transcript(session, messages)
     summary, method = chat_summary(session, messages, text)
     operation_services.operation_progress(operation=operation, done=1, message="Creating the conversation")
     organization = session.organization
     actor = operation.created_by or session.created_by
-    email, first_name, last_name = _contact(session)
+    email, first_name, last_name = chat_contact(session)
     chatbot = session.chatbot
     with transaction.atomic():
         locked = ChatSession.objects.select_for_update().get(pk=session.pk)
@@ -234,3 +237,34 @@ def _escalate(operation: Operation) -> None:
                 **result,
             },
         )
+
+
+def _hand_off(operation: Operation, session: ChatSession) -> None:
+    """The session's own conversation is handed over to a person (no copy, no second one)."""
+    from chatbots.services.handoff import conversation_request_human
+
+    handoff = conversation_request_human(conversation=session.conversation, reason="escalated")
+    conversation = handoff.conversation
+    now = timezone.now()
+    ChatSession.objects.filter(pk=session.pk).update(
+        status=SessionStatus.ESCALATED, escalated_conversation_uuid=conversation.uuid, escalated_at=now
+    )
+    result = {
+        "conversation_uuid": str(conversation.uuid),
+        "conversation_id": conversation.pk,
+        "reference_number": conversation.reference_number,
+        "assigned_team_id": conversation.assigned_team_id,
+        "assigned_agent_id": conversation.assigned_agent_id,
+        "summary_method": handoff.summary_method or "extractive",
+    }
+    operation_services.operation_succeed(operation=operation, result=result, message="Escalated")
+    events.emit(
+        session.organization,
+        "chat.escalated",
+        {
+            "session_id": str(session.session_id),
+            "chatbot_id": session.chatbot_id,
+            "operation_id": str(operation.pk),
+            **result,
+        },
+    )

@@ -23,6 +23,7 @@ class SenderType(models.TextChoices):
     AGENT = "agent", "Agent"
     CONTACT = "contact", "Contact"
     SYSTEM = "system", "System"
+    BOT = "bot", "Bot"
 
 
 class Message(models.Model):

@@ -67,14 +67,16 @@ def message_create(
     resolved or closed conversation and starts the next-response clock. ``sender_type="agent"``:
     ``actor`` replies (outgoing) or, with ``private``, writes an internal note. Replies on email
     inboxes are ``pending`` until a worker sends them; other channels are ``sent`` at once.
-    ``sender_type="system"``: an internal note written by the product itself (an AI summary
-    of a chat handed over by a visitor), with no acting agent; only private notes.
+    ``sender_type="system"``: written by the product itself, with no acting agent: an internal
+    note (an AI summary of a chat handed over) or, not private, a notice to the contact ("a
+    person is coming"). ``sender_type="bot"``: the conversation's bot answers (outgoing, never
+    private; a bot answer is not an agent's reply, so the response clocks keep running).
     HTML is sanitized; ``attachments`` are ids of this organization's unlinked uploads."""
     ensure_not_merged(conversation)
-    if sender_type not in (SenderType.AGENT, SenderType.CONTACT, SenderType.SYSTEM):
+    if sender_type not in (SenderType.AGENT, SenderType.CONTACT, SenderType.SYSTEM, SenderType.BOT):
         raise ConversationError("sender_type must be agent or contact.", field="sender_type")
-    if sender_type == SenderType.SYSTEM and not private:
-        raise ConversationError("The system can only write private notes.", field="private")
+    if sender_type == SenderType.BOT and private:
+        raise ConversationError("A bot answer cannot be a private note.", field="private")
     if content is not None and len(content) > MESSAGE_MAX_LENGTH:
         raise ConversationError(f"A message has at most {MESSAGE_MAX_LENGTH} characters.", field="message")
     html, text, content_type = sanitize(content or "")
@@ -101,7 +103,7 @@ def message_create(
             contact,
         )
         meta["from"] = [contact.email] if contact.email else []
-    elif sender_type == SenderType.SYSTEM:
+    elif sender_type in (SenderType.SYSTEM, SenderType.BOT):
         message_type, status, sender_agent, sender_contact = (
             MessageType.OUTGOING,
             MessageStatus.SENT,
@@ -137,7 +139,7 @@ def message_create(
         if conversation.waiting_since is None:
             conversation.waiting_since = now
             conversation.next_response_met_at = None
-    elif not private:
+    elif not private and sender_type == SenderType.AGENT:
         conversation.first_reply_at = conversation.first_reply_at or now
         conversation.last_reply_at = now
         if conversation.waiting_since is not None and conversation.next_response_deadline_at is not None:

@@ -63,18 +63,28 @@ def test_escalation_creates_an_assigned_conversation_with_transcript_and_summary
     operation = Operation.objects.get(pk=body["operation_id"])
     assert operation.status == "succeeded" and operation.kind == "chat.escalate"
     conversation = Conversation.objects.get(uuid=operation.result["conversation_uuid"])
-    assert conversation.organization == org and conversation.inbox.channel == "web"
+    session = ChatSession.objects.get(session_id=first["session_id"])
+    assert conversation == session.conversation and Conversation.objects.count() == 1  # no copy
+    assert conversation.organization == org and conversation.inbox.channel == "api"
     assert conversation.contact.email == agent.user.email
     assert conversation.assigned_team == team and conversation.assigned_agent == member
     messages = list(
-        Message.objects.filter(conversation=conversation).exclude(type="activity").order_by("created_at")
+        Message.objects.filter(conversation=conversation)
+        .exclude(type="activity")
+        .order_by("created_at", "id")
     )
-    transcript, note = messages[0], messages[-1]
-    assert transcript.type == "incoming" and QUESTION in transcript.text_content
-    assert "two years" in transcript.text_content and "football" in transcript.text_content
+    assert [(m.sender_type, m.type) for m in messages[:4]] == [
+        ("contact", "incoming"),
+        ("bot", "outgoing"),
+        ("contact", "incoming"),
+        ("bot", "outgoing"),
+    ]
+    assert messages[0].text_content == QUESTION and "two years" in messages[1].text_content
+    note, notice = messages[4], messages[5]
     assert note.private is True and note.text_content.startswith("AI summary of the chat")
+    assert notice.private is False and notice.sender_type == "system" and "person" in notice.text_content
     assert operation.result["summary_method"] == "ollama"
-    session = ChatSession.objects.get(session_id=first["session_id"])
+    session.refresh_from_db()
     assert session.status == "escalated" and session.escalated_conversation_uuid == conversation.uuid
     assert escalated_events == [
         (
@@ -137,15 +147,25 @@ def test_failed_escalation_says_why(org, agent_api, bot, fake_ollama, run_tasks)
     from conversations.models import Contact
 
     first = chat(agent_api, bot)
-    Contact.objects.create(organization=org, email="agent@acme.test", enabled=False)  # blocked contact
+    session = ChatSession.objects.get()
+    merged_into = Conversation.objects.create(
+        organization=org,
+        contact=Contact.objects.get(email="agent@acme.test"),
+        inbox=session.conversation.inbox,
+        status=session.conversation.status,
+        reference_number=999,
+    )
+    Conversation.objects.filter(pk=session.conversation_id).update(merged_into=merged_into)
 
     with run_tasks():
         body = agent_api.post(f"/api/v1/chat/sessions/{first['session_id']}/escalate").json()
 
     operation = Operation.objects.get(pk=body["operation_id"])
-    assert operation.status == "failed" and operation.error
+    assert operation.status == "failed" and "merged" in operation.error.lower()
     assert ChatSession.objects.get().status == "open"
-    assert not Conversation.objects.exists()
+    assert not Message.objects.filter(
+        conversation=session.conversation, sender_type="system", private=False
+    ).exists()
 
 
 def test_a_visitors_chat_is_handed_over_without_an_acting_agent(bot, fake_ollama, run_tasks):
@@ -163,5 +183,5 @@ def test_a_visitors_chat_is_handed_over_without_an_acting_agent(bot, fake_ollama
     assert conversation.contact.first_name == "Ada from the website"
     note = Message.objects.exclude(type="activity").get(conversation=conversation, private=True)
     assert note.sender_type == "system" and note.sender_agent is None and "AI summary" in note.text_content
-    assert conversation.last_message_sender != "system"  # a private note is not the last reply
-
+    notice = Message.objects.exclude(type="activity").filter(conversation=conversation).last()
+    assert notice.sender_type == "system" and not notice.private and "person" in notice.text_content
