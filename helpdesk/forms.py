@@ -194,8 +194,8 @@ class AgentInviteForm(DomainErrorsMixin, forms.Form):
 
 
 class AgentUpdateForm(DomainErrorsMixin, forms.Form):
-    first_name = forms.CharField(max_length=100, required=False)
-    last_name = forms.CharField(max_length=100, required=False)
+    """An admin's change of a member: role and teams (names and avatars are the user's own)."""
+
     role = forms.ChoiceField(choices=Role.choices)
     teams = _TeamsField(queryset=None, required=False, widget=forms.CheckboxSelectMultiple)
 
@@ -325,3 +325,7 @@ class ProfileForm(DomainErrorsMixin, forms.Form):
         help_text="Round-robin assignment only picks agents who are online.",
     )
     field_aliases = {"status": "availability_status"}
+
+
+class OrganizationCreateForm(DomainErrorsMixin, forms.Form):
+    name = forms.CharField(max_length=200, label="Organization name")

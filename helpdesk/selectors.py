@@ -4,7 +4,17 @@ from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 
 from helpdesk import ollama
-from helpdesk.models import ApiKey, Membership, Operation, Organization, Team, Webhook, WebhookDelivery
+from helpdesk.models import (
+    ApiKey,
+    Invitation,
+    InvitationStatus,
+    Membership,
+    Operation,
+    Organization,
+    Team,
+    Webhook,
+    WebhookDelivery,
+)
 from helpdesk.models.api_key import ApiKeyKind
 
 
@@ -23,6 +33,13 @@ def member_organizations(*, user) -> QuerySet[Membership]:
         Membership.objects.select_related("organization")
         .filter(user=user, is_active=True)
         .order_by("created_at")
+    )
+
+
+def pending_invitations(*, user) -> QuerySet[Invitation]:
+    """Invitations waiting for the user's answer, newest first."""
+    return Invitation.objects.select_related("organization", "user", "invited_by__user").filter(
+        user=user, status=InvitationStatus.PENDING
     )
 
 

@@ -3,7 +3,7 @@
 from django.urls import re_path
 
 from helpdesk.api.routers import Router
-from helpdesk.api.views import accounts, ai_provider, health, keys, operations, people, webhooks
+from helpdesk.api.views import accounts, ai_provider, health, invitations, keys, operations, people, webhooks
 
 router = Router()
 router.register("agents", people.AgentViewSet, basename="agent")
@@ -15,6 +15,17 @@ router.register("webhooks", webhooks.WebhookViewSet, basename="webhook")
 urlpatterns = [
     re_path(r"^accounts/?$", accounts.AccountCreateView.as_view(), name="api-accounts"),
     re_path(r"^organizations/?$", accounts.OrganizationsView.as_view(), name="api-organizations"),
+    re_path(r"^invitations/?$", invitations.InvitationListView.as_view(), name="api-invitations"),
+    re_path(
+        r"^invitations/(?P<invitation_id>\d{1,18})/accept/?$",
+        invitations.InvitationAcceptView.as_view(),
+        name="api-invitation-accept",
+    ),
+    re_path(
+        r"^invitations/(?P<invitation_id>\d{1,18})/decline/?$",
+        invitations.InvitationDeclineView.as_view(),
+        name="api-invitation-decline",
+    ),
     re_path(r"^auth/login/?$", accounts.LoginView.as_view(), name="api-login"),
     re_path(r"^account/status/?$", accounts.AccountStatusView.as_view(), name="api-account-status"),
     re_path(r"^account/settings/?$", accounts.AccountSettingsView.as_view(), name="api-account-settings"),

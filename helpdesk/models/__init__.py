@@ -1,6 +1,7 @@
 """Core domain: organizations, people, teams, credentials, long jobs, webhooks and real-time events."""
 
 from helpdesk.models.api_key import ApiKey
+from helpdesk.models.invitation import Invitation, InvitationStatus
 from helpdesk.models.operation import Operation
 from helpdesk.models.organization import PLAN_LIMITS, Organization, Plan
 from helpdesk.models.people import Availability, Membership, Role, User
@@ -12,6 +13,8 @@ __all__ = [
     "PLAN_LIMITS",
     "ApiKey",
     "Availability",
+    "Invitation",
+    "InvitationStatus",
     "Membership",
     "Operation",
     "Organization",

@@ -9,7 +9,16 @@ from django.utils import timezone
 
 from helpdesk import limits
 from helpdesk.errors import DomainError
-from helpdesk.models import Availability, Membership, Organization, Role, Team, User
+from helpdesk.models import (
+    Availability,
+    Invitation,
+    InvitationStatus,
+    Membership,
+    Organization,
+    Role,
+    Team,
+    User,
+)
 
 
 class AgentError(DomainError):
@@ -57,9 +66,11 @@ def agent_invite(
     is_active: bool = True,
     availability_status: str | None = None,
     actor: Membership | None = None,
-) -> tuple[Membership, str | None]:
+) -> tuple[Membership | Invitation, str | None]:
     """Add a person to the organization. A new user gets a random password (returned once) unless
-    one is given; an existing user simply joins. Returns the membership and any generated password.
+    one is given and becomes a member at once. An existing user (of another organization) is
+    sent an ``Invitation`` they accept themself (their name, avatar and password stay theirs).
+    Returns the membership or the invitation, and any generated password.
     Refused with ``limit_exceeded`` when the plan's agents limit is reached."""
     _check_role_change(actor=actor, role=role)
     _check_teams(organization, teams)
@@ -72,20 +83,87 @@ def agent_invite(
         )
     if is_active:
         limits.ensure_within_limit(organization, "agents")
-    generated = None
     user = User.objects.filter(email__iexact=email).first()
-    if user is None:
-        if password is None:
-            generated = password = secrets.token_urlsafe(12)
-        user = User.objects.create_user(
-            email=email, password=password, first_name=first_name, last_name=last_name
-        )
+    if user is not None:
+        return _invitation_create(
+            organization=organization, user=user, role=role, teams=teams, actor=actor
+        ), None
+    generated = None
+    if password is None:
+        generated = password = secrets.token_urlsafe(12)
+    user = User.objects.create_user(
+        email=email, password=password, first_name=first_name, last_name=last_name
+    )
     membership = Membership.objects.create(
         organization=organization, user=user, role=role, is_active=is_active, availability_status=status
     )
     if teams:
         membership.teams.set(teams)
     return membership, generated
+
+
+def _invitation_create(
+    *, organization: Organization, user: User, role: str, teams: list[Team] | None, actor: Membership | None
+) -> Invitation:
+    if Invitation.objects.filter(
+        organization=organization, user=user, status=InvitationStatus.PENDING
+    ).exists():
+        raise AgentError("This person has been invited already.", field="email", code="conflict")
+    invitation = Invitation.objects.create(organization=organization, user=user, role=role, invited_by=actor)
+    if teams:
+        invitation.teams.set(teams)
+    return invitation
+
+
+def _pending_invitation(*, user: User, invitation_id: int) -> Invitation:
+    invitation = (
+        Invitation.objects.select_for_update()
+        .select_related("organization")
+        .filter(pk=invitation_id, user=user, status=InvitationStatus.PENDING)
+        .first()
+    )
+    if invitation is None:
+        raise AgentError("Invitation not found.", code="not_found")
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, user: User, invitation_id: int) -> Membership:
+    """The invited user joins the organization with the invitation's role and teams (a seat must
+    be free in its plan). Only the invited user can accept; any other id is ``not_found``."""
+    invitation = _pending_invitation(user=user, invitation_id=invitation_id)
+    organization = invitation.organization
+    if Membership.objects.filter(organization=organization, user=user).exists():
+        raise AgentError("You are a member of this organization already.", code="conflict")
+    limits.ensure_within_limit(organization, "agents")
+    membership = Membership.objects.create(organization=organization, user=user, role=invitation.role)
+    membership.teams.set(invitation.teams.filter(organization=organization))
+    invitation.status, invitation.responded_at = InvitationStatus.ACCEPTED, timezone.now()
+    invitation.save(update_fields=["status", "responded_at"])
+    return membership
+
+
+@transaction.atomic
+def invitation_decline(*, user: User, invitation_id: int) -> Invitation:
+    invitation = _pending_invitation(user=user, invitation_id=invitation_id)
+    invitation.status, invitation.responded_at = InvitationStatus.DECLINED, timezone.now()
+    invitation.save(update_fields=["status", "responded_at"])
+    return invitation
+
+
+def _check_own_profile(*, actor: Membership | None, membership: Membership, changes: dict) -> None:
+    """A user's name and avatar are theirs (one user, many organizations): only the user edits
+    them. Sending the stored value unchanged (as Libredesk's PUT does) is no change."""
+    if actor is None or actor.user_id == membership.user_id:
+        return
+    user = membership.user
+    for field, value in changes.items():
+        if value != getattr(user, field):
+            raise AgentError(
+                "Only the person themself can change their name or avatar.",
+                field=field,
+                code="permission_denied",
+            )
 
 
 @transaction.atomic
@@ -108,6 +186,8 @@ def agent_update(
     user = membership.user
     user_changes = {"first_name": first_name, "last_name": last_name, "avatar_url": avatar_url}
     user_changes = {field: value for field, value in user_changes.items() if value is not None}
+    _check_own_profile(actor=actor, membership=membership, changes=user_changes)
+    user_changes = {field: value for field, value in user_changes.items() if value != getattr(user, field)}
     if user_changes:
         for field, value in user_changes.items():
             setattr(user, field, value)

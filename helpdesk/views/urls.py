@@ -32,6 +32,19 @@ settings_patterns = [
     ),
     path("profile/", profile.profile, name="profile"),
     path("profile/password/", profile.change_password, name="password"),
+    path("profile/organizations/new/", profile.organization_create, name="organization-create"),
+    path(
+        "profile/invitations/<int:pk>/accept/",
+        profile.invitation_respond,
+        {"answer": "accept"},
+        name="invitation-accept",
+    ),
+    path(
+        "profile/invitations/<int:pk>/decline/",
+        profile.invitation_respond,
+        {"answer": "decline"},
+        name="invitation-decline",
+    ),
 ]
 
 urlpatterns = [

@@ -7,6 +7,7 @@ from rest_framework.response import Response
 
 from helpdesk import selectors
 from helpdesk.api.exceptions import ServiceError
+from helpdesk.api.invitation_serializers import InvitationSerializer
 from helpdesk.api.serializers import (
     AgentApiKeySerializer,
     AgentSerializer,
@@ -15,7 +16,7 @@ from helpdesk.api.serializers import (
     TeamSerializer,
 )
 from helpdesk.api.viewsets import OrganizationScopedViewSet
-from helpdesk.models import Role
+from helpdesk.models import Invitation, Role
 from helpdesk.services import agents as agent_services
 from helpdesk.services import api_keys as key_services
 from helpdesk.services import teams as team_services
@@ -32,8 +33,10 @@ class AgentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Organizatio
     def scoped_queryset(self, organization):
         return selectors.agent_list(organization=organization)
 
-    @extend_schema(request=AgentWriteSerializer, responses={201: AgentSerializer})
+    @extend_schema(request=AgentWriteSerializer, responses={201: AgentSerializer, 202: InvitationSerializer})
     def create(self, request):
+        """A new person becomes an agent at once (201). A person who has an account already is
+        invited (202 with the invitation): they join when they accept it."""
         data = AgentWriteSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         values = data.validated_data
@@ -51,6 +54,8 @@ class AgentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Organizatio
             availability_status=values.get("availability_status"),
             actor=self.membership,
         )
+        if isinstance(membership, Invitation):
+            return Response(InvitationSerializer(membership).data, status=status.HTTP_202_ACCEPTED)
         body = AgentSerializer(
             selectors.agent_list(organization=self.organization).get(pk=membership.pk)
         ).data
@@ -83,8 +88,23 @@ class AgentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Organizatio
         agent_services.agent_remove(membership=self.get_object(), actor=self.membership)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @action(detail=False, methods=["get"])
+    @extend_schema(methods=["PUT", "PATCH"], request=AgentWriteSerializer, responses=AgentSerializer)
+    @action(detail=False, methods=["get", "put", "patch"])
     def me(self, request):
+        """GET: the acting agent. PUT/PATCH: the agent's own name, avatar and availability (the
+        only way they change; other fields are ignored here)."""
+        if request.method in ("PUT", "PATCH"):
+            data = AgentWriteSerializer(data=request.data, context=self.get_serializer_context())
+            data.is_valid(raise_exception=True)
+            values = data.validated_data
+            agent_services.agent_update(
+                membership=self.membership,
+                actor=self.membership,
+                first_name=values.get("first_name"),
+                last_name=values.get("last_name"),
+                avatar_url=values.get("avatar_url"),
+                availability_status=values.get("availability_status"),
+            )
         return Response(AgentSerializer(self.get_queryset().get(pk=self.membership.pk)).data)
 
     @extend_schema(request=AvailabilitySerializer, responses=AgentSerializer)

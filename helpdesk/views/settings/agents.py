@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from helpdesk import selectors
 from helpdesk.errors import DomainError
 from helpdesk.forms import AgentInviteForm, AgentUpdateForm
-from helpdesk.models import Role
+from helpdesk.models import Invitation, Role
 from helpdesk.services import agents as agent_services
 from helpdesk.views.access import member_view, no_store
 
@@ -45,6 +45,13 @@ def agent_list(request, tenant):
         except DomainError as error:
             form.add_domain_error(error)
         else:
+            if isinstance(membership, Invitation):
+                messages.success(
+                    request,
+                    f"{membership.user.email} has an account already: they are invited and join "
+                    f"{organization.name} when they accept.",
+                )
+                return redirect("settings:agents")
             if password is None:
                 messages.success(request, f"{membership.user.email} joined {organization.name}.")
                 return redirect("settings:agents")
@@ -70,8 +77,6 @@ def agent_detail(request, tenant, pk):
                 agent_services.agent_update(
                     membership=membership,
                     actor=actor,
-                    first_name=form.cleaned_data["first_name"],
-                    last_name=form.cleaned_data["last_name"],
                     role=form.cleaned_data["role"],
                     teams=list(form.cleaned_data["teams"]),
                 )
@@ -87,8 +92,6 @@ def agent_detail(request, tenant, pk):
             actor=actor,
             membership=membership,
             initial={
-                "first_name": membership.user.first_name,
-                "last_name": membership.user.last_name,
                 "role": membership.role,
                 "teams": list(membership.teams.all()),
             },

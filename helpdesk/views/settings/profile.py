@@ -4,10 +4,13 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.forms import PasswordChangeForm
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
+from helpdesk import selectors
 from helpdesk.errors import DomainError
-from helpdesk.forms import ProfileForm
+from helpdesk.forms import OrganizationCreateForm, ProfileForm
 from helpdesk.models import Role
+from helpdesk.services import accounts
 from helpdesk.services import agents as agent_services
 from helpdesk.views.access import member_view
 
@@ -26,14 +29,16 @@ def _password_form(user, data=None) -> PasswordChangeForm:
     return form
 
 
-def _render(request, tenant, *, profile_form=None, password_form=None):
+def _render(request, tenant, *, profile_form=None, password_form=None, organization_form=None):
     membership = tenant.membership
     context = {
         "profile_form": profile_form or ProfileForm(initial=_profile_initial(membership)),
         "password_form": password_form or _password_form(request.user),
+        "organization_form": organization_form or OrganizationCreateForm(),
+        "invitations": selectors.pending_invitations(user=request.user),
     }
-    failed = (profile_form is not None and profile_form.errors) or (
-        password_form is not None and password_form.errors
+    failed = any(
+        form is not None and form.errors for form in (profile_form, password_form, organization_form)
     )
     return render(request, "settings/profile.html", context, status=400 if failed else 200)
 
@@ -71,3 +76,41 @@ def change_password(request, tenant):
         messages.success(request, "Password changed.")
         return redirect("settings:profile")
     return _render(request, tenant, password_form=form)
+
+
+@require_POST
+@member_view(view_role=Role.AGENT, write_role=Role.AGENT)
+def invitation_respond(request, tenant, pk, answer):
+    """Accept (join, and switch to, the inviting organization) or decline my invitation."""
+    try:
+        if answer == "accept":
+            membership = agent_services.invitation_accept(user=request.user, invitation_id=pk)
+        else:
+            agent_services.invitation_decline(user=request.user, invitation_id=pk)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("settings:profile")
+    if answer == "accept":
+        request.session["organization_id"] = membership.organization_id
+        messages.success(request, f"You joined {membership.organization.name}.")
+        return redirect("home")
+    messages.success(request, "Invitation declined.")
+    return redirect("settings:profile")
+
+
+@member_view(view_role=Role.AGENT, write_role=Role.AGENT)
+def organization_create(request, tenant):
+    """Create another organization that I own, and switch to it."""
+    if request.method != "POST":
+        return redirect("settings:profile")
+    form = OrganizationCreateForm(request.POST)
+    if form.is_valid():
+        try:
+            organization, _ = accounts.organization_add(user=request.user, name=form.cleaned_data["name"])
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            request.session["organization_id"] = organization.pk
+            messages.success(request, f"Created {organization.name}; you are its owner.")
+            return redirect("home")
+    return _render(request, tenant, organization_form=form)
