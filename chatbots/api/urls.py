@@ -2,7 +2,7 @@
 
 from django.urls import re_path
 
-from chatbots.api import assist, chat, chatbots, domains, monitor, training
+from chatbots.api import assist, chat, chatbots, domains, monitor, training, widget
 from helpdesk.api.routers import Router
 
 UUID = r"[0-9a-fA-F-]{32,36}"
@@ -18,6 +18,12 @@ urlpatterns = [
         r"^account/domains/(?P<pk>\d{1,19})/ai-config/?$",
         domains.DomainAIConfigView.as_view(),
         name="api-domain-ai-config",
+    ),
+    re_path(r"^widget/handoff/?$", widget.WidgetHandoffView.as_view(), name="api-widget-handoff"),
+    re_path(
+        rf"^widget/messages/(?P<message_uuid>{UUID})/rating/?$",
+        widget.WidgetRatingView.as_view(),
+        name="api-widget-rating",
     ),
     re_path(r"^chat/message/?$", chat.ChatMessageView.as_view(), name="api-chat-message"),
     re_path(rf"^chat/stream/(?P<sid>{UUID})/?$", chat.ChatStreamView.as_view(), name="api-chat-stream"),

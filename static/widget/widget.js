@@ -171,10 +171,12 @@
     if (message.sender_type !== "bot" || !config.ratings) return;
     var row = document.createElement("div");
     row.className = "rate";
-    [["up", "👍", "Helpful"], ["down", "👎", "Not helpful"]].forEach(function (choice) {
+    var thumb = "<svg width='14' height='14' viewBox='0 0 24 24' fill='none' stroke='currentColor' stroke-width='2' aria-hidden='true'><path d='M7 10v11H3V10h4zm0 0l4-8a3 3 0 013 3v4h5.5a2 2 0 012 2.3l-1.4 8A2 2 0 0118.1 21H7'/></svg>";
+    [["up", "", "Helpful"], ["down", "transform:rotate(180deg)", "Not helpful"]].forEach(function (choice) {
       var button = document.createElement("button");
       button.type = "button";
-      button.textContent = choice[1];
+      button.innerHTML = thumb;  // a fixed icon of ours, no visitor or server text
+      button.firstChild.setAttribute("style", choice[1]);
       button.setAttribute("aria-label", choice[2]);
       button.setAttribute("aria-pressed", String(message.rating === choice[0]));
       button.addEventListener("click", function () {

@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 from conversations.models import Conversation
 from conversations.services.domains import domain_bind, domain_update
 from tests.e2e.conftest import login, screenshot
+from tests.e2e.test_chatbots_browser import clean_knowledge, widget_bot  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 
@@ -123,6 +124,11 @@ def test_visitor_and_agent_talk_live_across_origins(browser, live_server, e2e_ad
     expect(dialog.locator(".me")).to_have_count(2)
     expect(dialog.get_by_role("alert")).to_have_text("")
     expect(agent.locator(".msg--in").last).to_contain_text("Anyone there", timeout=20_000)
+
+    # the visitor asks for a person: the product's notice shows in the panel, the button goes
+    visitor.get_by_role("button", name="Talk to a person").click()
+    expect(dialog.locator(".them", has_text="person")).to_be_visible()
+    expect(visitor.get_by_role("button", name="Talk to a person")).to_be_hidden()
     composer = agent.locator("[data-composer-text]")
     composer.click()
     composer.fill("Hi Jamie, your parcel left our warehouse this morning.")
@@ -185,3 +191,36 @@ def test_the_domain_settings_page_previews_the_widget(logged_in_page, live_serve
     expect(page.get_by_role("dialog", name="Shop")).to_contain_text("Welcome to the shop!")
     screenshot(page, "widget-settings", full_page=False)
     assert page_errors == []
+
+
+def test_the_bot_answers_in_the_widget_with_sources_and_is_rated(
+    browser,
+    live_server,
+    e2e_admin,
+    host_site,
+    widget_bot,  # noqa: F811 (the fixture imported above)
+    fake_ollama,
+):
+    from chatbots.models import ChatMessage
+    from chatbots.services.inbox_bots import inbox_bot_set
+
+    host, domain = host_site
+    inbox_bot_set(organization=e2e_admin.organization, inbox=domain.inbox, chatbot=widget_bot, is_active=True)
+    fake_ollama.delay = 0.05
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    visitor = context.new_page()
+    visitor.goto(host.url)
+    visitor.get_by_role("button", name="Chat with us").click()
+    dialog = visitor.get_by_role("dialog")
+    visitor.get_by_label("Your email").fill("sam@example.com")
+    visitor.get_by_label("Your message").fill("How long does the warranty last?")
+    visitor.get_by_label("Your message").press("Enter")
+
+    answer = dialog.locator(".them[data-sender-type='bot']")
+    expect(answer).to_be_visible(timeout=30_000)
+    expect(answer.locator(".sources")).to_contain_text("[1]")
+    answer.get_by_role("button", name="Helpful", exact=True).click()
+    expect(answer.get_by_role("button", name="Helpful", exact=True)).to_have_attribute("aria-pressed", "true")
+    screenshot(visitor, "widget-bot-answer", full_page=False)
+    assert ChatMessage.objects.filter(message__conversation__inbox=domain.inbox, rating=1).count() == 1
+    context.close()
