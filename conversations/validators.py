@@ -90,8 +90,8 @@ FILTER_KEYS = (*FILTER_LIST_KEYS, "assignee", "text")
 def clean_view_filters(filters) -> dict:
     """Validate a view's filters: lists for status (names), priority (names), team_id, tags,
     inbox_id; assignee "me", "none" or a list of agent ids; text a string."""
-    if filters in (None, ""):
-        return {}
+    if filters in (None, "", []):
+        return {}  # no filters at all (Libredesk clients send an empty list)
     if not isinstance(filters, dict):
         raise ValidationError("filters must be an object.")
     unknown = set(filters) - set(FILTER_KEYS)

@@ -115,7 +115,7 @@ def _record_question(message: Message) -> tuple[ChatSession, ChatMessage, int] |
             organization=conversation.organization,
             chatbot=chatbot,
             conversation=conversation,
-            username=(contact.email or contact.name or "")[:254],
+            username=(contact.email or contact.full_name or "")[:254],
             title=" ".join(message.text_content.split())[:120],
             context={CONVERSATION_CONTEXT: True},
         )

@@ -1,6 +1,8 @@
 """Throttles. Rates come from ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]`` (env ``THROTTLE_*``),
 read when a request is throttled rather than at import, so a settings override takes effect."""
 
+import hashlib
+
 from django.core.exceptions import ImproperlyConfigured
 from rest_framework import throttling
 from rest_framework.settings import api_settings
@@ -60,7 +62,9 @@ class WidgetTokenRateThrottle(_CurrentRatesMixin, throttling.SimpleRateThrottle)
         token = request.query_params.get("website_token") or ""
         if not token:
             return None
-        return self.cache_format % {"scope": self.scope, "ident": token[:100]}
+        # Hashed: the token comes from anyone, and cache keys must stay plain ASCII.
+        ident = hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+        return self.cache_format % {"scope": self.scope, "ident": ident}
 
 
 class WidgetAddressRateThrottle(_CurrentRatesMixin, throttling.AnonRateThrottle):
