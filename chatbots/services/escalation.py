@@ -1,17 +1,16 @@
-"""The hand-off job: a chat session becomes a conversation in the conversations app.
+"""The hand-off job: a chat session's own conversation is handed over to a person.
 
-The conversation holds the transcript (as the contact's first message) and an AI summary as an
-internal note, and is assigned by the rules of the bot's hand-off team (round robin picks the
-agent). The summary comes from Ollama; when Ollama is down a deterministic extractive summary is
-used instead, so a hand-off never waits for the model. Emits ``chat.escalated``. Running the job
-twice creates one conversation."""
+Every question and answer of the chat is a message of that conversation already; the hand-off
+(``chatbots.services.handoff``) assigns it by the rules of the bot's hand-off team (round robin
+picks the agent) and adds an AI summary as an internal note. The summary comes from Ollama; when
+Ollama is down a deterministic extractive summary is used instead, so a hand-off never waits for
+the model. Emits ``chat.escalated``. Running the job twice hands over once."""
 
 from __future__ import annotations
 
 import logging
 import re
 
-from django.db import transaction
 from django.utils import timezone
 
 from chatbots.models import ChatMessage, ChatSession, MessageRole, SessionStatus
@@ -34,10 +33,6 @@ TRANSCRIPT_OPEN = "<<<TRANSCRIPT>>>"
 TRANSCRIPT_CLOSE = "<<<END TRANSCRIPT>>>"
 MAX_TRANSCRIPT_CHARS = 60000
 _NOT_EMAIL = re.compile(r"[^a-z0-9._-]+")
-
-
-def _messages(session: ChatSession) -> list[ChatMessage]:
-    return list(ChatMessage.objects.filter(session=session).order_by("index"))
 
 
 def transcript(session: ChatSession, messages: list[ChatMessage]) -> str:
@@ -122,18 +117,6 @@ def chat_contact(session: ChatSession) -> tuple[str, str, str]:
     return f"{local}-{str(session.session_id)[:8]}@visitors.invalid", session.username[:100], ""
 
 
-def _inbox(organization):
-    from conversations.models import Channel, Inbox
-    from conversations.services.inboxes import inbox_create
-
-    inbox = (
-        Inbox.objects.filter(organization=organization, channel=Channel.WEB, enabled=True)
-        .order_by("id")
-        .first()
-    )
-    return inbox or inbox_create(organization=organization, name="Chatbot hand-off", channel=Channel.WEB)
-
-
 def chat_escalation_run(*, operation: Operation) -> None:
     """Run one escalation job (the Celery task calls this). Records progress and the outcome on
     ``operation``; the conversation's uuid is in ``operation.result``. A refusal (a blocked
@@ -149,9 +132,6 @@ def chat_escalation_run(*, operation: Operation) -> None:
 
 
 def _escalate(operation: Operation) -> None:
-    from conversations.services import messages as message_services
-    from conversations.services.conversations import conversation_create
-
     session = (
         ChatSession.objects.select_related(
             "chatbot__organization", "chatbot__handoff_team", "created_by__user"
@@ -170,73 +150,12 @@ def _escalate(operation: Operation) -> None:
         )
         return
     operation_services.operation_start(operation=operation, total=3, message="Summarizing the chat")
-    if session.conversation_id is not None:
-        _hand_off(operation, session)
+    if session.conversation_id is None:  # every chat opens one; only its deletion leaves none
+        operation_services.operation_fail(
+            operation=operation, error="This chat has no conversation to hand over."
+        )
         return
-    messages = _messages(session)
-    text = transcript(session, messages)
-    summary, method = chat_summary(session, messages, text)
-    operation_services.operation_progress(operation=operation, done=1, message="Creating the conversation")
-    organization = session.organization
-    actor = operation.created_by or session.created_by
-    email, first_name, last_name = chat_contact(session)
-    chatbot = session.chatbot
-    with transaction.atomic():
-        locked = ChatSession.objects.select_for_update().get(pk=session.pk)
-        if locked.status == SessionStatus.ESCALATED and locked.escalated_conversation_uuid:
-            conversation_uuid = str(locked.escalated_conversation_uuid)
-            operation_services.operation_succeed(
-                operation=operation,
-                result={"conversation_uuid": conversation_uuid},
-                message="Escalated already",
-            )
-            return
-        first_question = next((m.content for m in messages if m.role == MessageRole.USER), "")
-        conversation = conversation_create(
-            organization=organization,
-            contact_email=email,
-            first_name=first_name,
-            last_name=last_name,
-            content=text,
-            subject=f"Chat with {chatbot.name}: {_short(first_question, 120)}" if first_question else "",
-            initiator="contact",
-            inbox=_inbox(organization),
-            team=chatbot.handoff_team,
-            custom_attributes={"chat_session_id": str(session.session_id), "chatbot_id": chatbot.pk},
-        )
-        note = f"AI summary of the chat with {chatbot.name}:\n\n{summary}"
-        # With nobody acting (a visitor's chat handed over), the product itself writes the note.
-        message_services.message_create(
-            conversation=conversation,
-            content=note,
-            actor=actor,
-            sender_type="agent" if actor is not None else "system",
-            private=True,
-        )
-        locked.status = SessionStatus.ESCALATED
-        locked.escalated_conversation_uuid = conversation.uuid
-        locked.escalated_at = timezone.now()
-        locked.save(update_fields=["status", "escalated_conversation_uuid", "escalated_at", "updated_at"])
-        operation_services.operation_progress(operation=operation, done=2, message="Assigned")
-        result = {
-            "conversation_uuid": str(conversation.uuid),
-            "conversation_id": conversation.pk,
-            "reference_number": conversation.reference_number,
-            "assigned_team_id": conversation.assigned_team_id,
-            "assigned_agent_id": conversation.assigned_agent_id,
-            "summary_method": method,
-        }
-        operation_services.operation_succeed(operation=operation, result=result, message="Escalated")
-        events.emit(
-            organization,
-            "chat.escalated",
-            {
-                "session_id": str(session.session_id),
-                "chatbot_id": chatbot.pk,
-                "operation_id": str(operation.pk),
-                **result,
-            },
-        )
+    _hand_off(operation, session)
 
 
 def _hand_off(operation: Operation, session: ChatSession) -> None:

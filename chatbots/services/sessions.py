@@ -78,7 +78,7 @@ def _queue_escalation(operation: Operation) -> None:
 @transaction.atomic
 def chat_escalate(*, session: ChatSession, membership=None) -> Operation:
     """Queue the hand-off of ``session`` to a person: a job (``Operation`` of kind
-    ``chat.escalate``) creates a conversation with the transcript and an AI summary. Asking again
+    ``chat.escalate``) hands the session's conversation to a person with an AI summary. Asking again
     while the job runs returns the same operation; an escalated session cannot be escalated twice."""
     session = (
         ChatSession.objects.select_for_update(of=("self",))

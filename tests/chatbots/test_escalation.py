@@ -185,3 +185,19 @@ def test_a_visitors_chat_is_handed_over_without_an_acting_agent(bot, fake_ollama
     assert note.sender_type == "system" and note.sender_agent is None and "AI summary" in note.text_content
     notice = Message.objects.exclude(type="activity").filter(conversation=conversation).last()
     assert notice.sender_type == "system" and not notice.private and "person" in notice.text_content
+
+
+def test_a_chat_whose_conversation_was_deleted_fails_its_escalation_with_the_reason(
+    agent_api, bot, fake_ollama, run_tasks
+):
+    first = chat(agent_api, bot)
+    ChatSession.objects.get().conversation.delete()  # the session keeps its questions and answers
+
+    with run_tasks():
+        body = agent_api.post(f"/api/v1/chat/sessions/{first['session_id']}/escalate").json()
+
+    operation = Operation.objects.get(pk=body["operation_id"])
+    assert operation.status == "failed"
+    assert operation.error == "This chat has no conversation to hand over."
+    assert ChatSession.objects.get().status == "open"
+    assert not Conversation.objects.exists()
