@@ -10,11 +10,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from conversations import channels
 from conversations.errors import ConversationError
-from conversations.models import Contact, Conversation, Domain, Message, SenderType, WidgetVisitor
+from conversations.models import Channel, Contact, Conversation, Domain, Message, WidgetVisitor
 from conversations.services.contacts import contact_get_or_create, normalize_email
 from conversations.services.conversations import conversation_create
-from conversations.services.messages import message_create
 from helpdesk import realtime
 
 NAME_MAX_LENGTH = 100
@@ -94,9 +94,7 @@ def widget_conversation_start(
 def widget_message_send(*, visitor: WidgetVisitor, conversation: Conversation, content: str) -> Message:
     """The visitor writes in one of its conversations (the caller found it through the visitor)."""
     _check_size(content)
-    message = message_create(
-        conversation=conversation, content=content, actor=None, sender_type=SenderType.CONTACT
-    )
+    message = channels.adapter_for(Channel.WEB).receive(conversation=conversation, content=content)
     WidgetVisitor.objects.filter(pk=visitor.pk).update(last_seen_at=timezone.now())
     return message
 

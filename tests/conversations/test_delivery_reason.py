@@ -31,4 +31,5 @@ def test_smtp_refusal_is_recorded_as_the_servers_reply(
     assert message.status == "failed"
     assert message.delivery_error == "535 5.7.8 Username and Password not accepted"
     shown = admin_api.get(f"/api/v1/conversations/{conversation.uuid}/messages/{message.uuid}").json()
-    assert "b'" not in str(shown) and "SMTPAuthenticationError" not in str(shown)
+    # (a uuid ending in "b" makes str(shown) contain b' by chance: look at the reason itself)
+    assert shown["delivery_error"] == message.delivery_error and "SMTPAuthenticationError" not in str(shown)

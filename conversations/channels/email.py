@@ -1,31 +1,32 @@
-"""Outbound delivery of agents' replies, per inbox channel.
-
-``api`` and ``web`` conversations have no transport of ours: the integrator or the widget reads
-the reply through the API, so a reply is ``sent`` as soon as it is stored. ``email`` replies are
-sent by a worker through the email adapter (``helpdesk.mail``, Django's backend from
-``EMAIL_URL``); a failure marks the message ``failed`` and an agent may retry it."""
+"""The email channel: replies are ``pending`` until a worker sends them through the mail adapter
+(``helpdesk.mail``, Django's backend from ``EMAIL_URL``); a failure marks the message ``failed``
+and an agent may retry it. A mail from the contact is stored by ``receive`` (an incoming message)."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 
+from conversations.channels.base import ChannelAdapter
 from conversations.errors import ConversationError
-from conversations.models import Channel, Message
+from conversations.models import Channel, Message, MessageStatus
 from helpdesk import mail
 
 
-def needs_delivery(channel: str) -> bool:
-    return channel == Channel.EMAIL
+class EmailChannel(ChannelAdapter):
+    channel = Channel.EMAIL
+    needs_delivery = True
+
+    def deliver(self, message: Message) -> str:
+        """Mail the reply to the contact (or its ``to``/``cc``/``bcc``). Raises
+        ``ConversationError`` when it cannot be sent as it is, and the adapter's
+        ``mail.MailUnavailable`` (transient) or ``mail.MailRefused`` when the server did not take it."""
+        send(message)
+        return MessageStatus.SENT
 
 
-def deliver(message: Message) -> None:
-    """Send the message through its conversation's channel. Raises ``ConversationError`` when
-    the message cannot be sent as it is, and the adapter's ``mail.MailUnavailable`` (transient) or
-    ``mail.MailRefused`` when the mail server did not take it."""
+def send(message: Message) -> None:
     conversation = message.conversation
-    if conversation.inbox.channel != Channel.EMAIL:
-        return
     meta = message.meta or {}
     to = meta.get("to") or [conversation.contact.email]
     if not any(to):
