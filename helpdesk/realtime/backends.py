@@ -128,6 +128,8 @@ class EmbeddedBackend:
         self.own_path = path
         atexit.register(_remove_socket, path)  # the hub thread is a daemon: its finally may not run
         poll = database_pollable()
+        waiter = select.poll()
+        waiter.register(receiver, select.POLLIN)
         try:
             if poll:
                 self._poll(hub, first=True)
@@ -135,7 +137,9 @@ class EmbeddedBackend:
             next_poll = time.monotonic() + self.poll_interval
             while not stopping.is_set():
                 timeout = max(next_poll - time.monotonic(), 0.0)
-                readable, _, _ = select.select([receiver], [], [], timeout)
+                # poll(), not select(): select() fails past descriptor 1024, which a process
+                # holding many connections (or a long test session) reaches.
+                readable = waiter.poll(timeout * 1000)
                 woken = bool(readable) and self._drain(receiver, hub)
                 if time.monotonic() >= next_poll or woken:
                     if poll and hub.has_subscriptions:

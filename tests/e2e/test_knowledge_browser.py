@@ -3,6 +3,7 @@ queued to processed in the list without reloading (htmx polling), see an open do
 reload itself when its passages are ready, and find the text with the knowledge search; then
 failures, the review banner, a crawl and Q&A imports. Screenshots of each page land in var/screenshots/ for a human to look at."""
 
+from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -67,8 +68,13 @@ def test_upload_watch_processing_and_search(
 ):
     page = logged_in_page
     queued = []
+
     # Hold the ingestion back (no worker here) so the test can watch the queued state, then run it.
-    monkeypatch.setattr(tasks.ingest_document, "delay", lambda *args: queued.append(args))
+    def hold(args=(), **options):
+        queued.append(tuple(args))
+        return SimpleNamespace(id="held", failed=lambda: False)
+
+    monkeypatch.setattr(tasks.ingest_document, "apply_async", hold)
 
     page.goto(f"{live_server.url}/knowledge/")
     expect(
