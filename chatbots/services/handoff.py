@@ -102,7 +102,9 @@ def conversation_request_human(
     now = now or timezone.now()
     with transaction.atomic():
         conversation = (
-            Conversation.objects.select_for_update().select_related("assigned_team").get(pk=conversation.pk)
+            Conversation.objects.select_for_update(of=("self",))
+            .select_related("assigned_team")
+            .get(pk=conversation.pk)
         )
         if is_handed_off(conversation):
             return HandOff(conversation=conversation, summary_method="", already=True)

@@ -148,7 +148,7 @@ def test_a_visitor_opens_a_conversation_in_the_domains_inbox_seen_by_agents(doma
         c["uuid"] for c in listed
     ]
     tickets = admin_api.get("/api/v1/tickets").json()["results"]
-    assert conversation.pk in [t["id"] for t in tickets]
+    assert conversation.reference_number in [t["id"] for t in tickets]  # a ticket id is its number
     stored = WidgetVisitor.objects.get()
     assert stored.token_hash != body["visitor_token"] and body["visitor_token"] not in stored.token_hash
 

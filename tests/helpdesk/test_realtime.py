@@ -4,6 +4,7 @@ replay, live-only events, the commit rule, pruning, and events crossing processe
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import os
 import subprocess
 import sys
@@ -274,7 +275,11 @@ def durable_from_other_process(*, env: dict) -> list[dict]:
         await stream.close()
         return events
 
-    return async_to_sync(scenario)()
+    # A loop of its own in a thread of its own: a browser test earlier in the session may leave
+    # the main thread marked as running an event loop (the data here is committed, so any
+    # thread's connection sees it).
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, scenario()).result()
 
 
 @integration_only
