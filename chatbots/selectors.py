@@ -198,6 +198,25 @@ def conversation_get(*, organization: Organization, conversation_uuid):
     )
 
 
+def conversation_by_reference(*, organization: Organization, reference):
+    """The organization's conversation by its id (Nova Chat's widget ``id``) or its uuid."""
+    from conversations.models import Conversation
+
+    text = str(reference).strip()
+    if text.isdigit():
+        lookup = {"pk": int(text)} if 0 < int(text) < 2**63 else None
+    else:
+        value = parse_uuid(text)
+        lookup = {"uuid": value} if value is not None else None
+    if lookup is None:
+        return None
+    return (
+        Conversation.objects.select_related("organization")
+        .filter(organization=organization, **lookup)
+        .first()
+    )
+
+
 def inbox_bot_for(inbox) -> InboxBot | None:
     """The bot set for ``inbox`` (active or not), with its chatbot, or None."""
     if inbox is None:

@@ -11,6 +11,8 @@ from rest_framework.views import APIView
 from chatbots import selectors
 from chatbots.api.assist_serializers import (
     AIPromptSerializer,
+    AnalyzeRequestSerializer,
+    AnalyzeResponseSerializer,
     CompletionRequestSerializer,
     CompletionResponseSerializer,
     FeedbackRequestSerializer,
@@ -21,7 +23,9 @@ from chatbots.api.assist_serializers import (
     SummaryResponseSerializer,
 )
 from chatbots.services import assist as assist_services
+from chatbots.services.qa_extraction import conversation_qa_drafts
 from helpdesk.api.viewsets import OrganizationScopedViewSet, TenantMixin
+from helpdesk.errors import DomainError
 from helpdesk.models import Role
 
 
@@ -130,3 +134,28 @@ class FeedbackView(TenantMixin, APIView):
             membership=self.membership,
         )
         return Response({"status": "ok", "id": feedback.pk}, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["AI assist"])
+class AgenticRagAnalyzeView(TenantMixin, APIView):
+    @extend_schema(
+        request=AnalyzeRequestSerializer,
+        responses=AnalyzeResponseSerializer,
+        description="Q&A drafts from a conversation (widget conversations included) for an agent to approve "
+        "into the knowledge base (knowledge_base/items/import takes them as they are). Business plan and up: "
+        "a starter organization gets 403. Another organization's conversation is 404.",
+    )
+    def post(self, request):
+        if not self.organization.agentic_rag_enabled:
+            raise DomainError(
+                "Agentic RAG is not part of the starter plan; upgrade to business to extract Q&A drafts.",
+                code="permission_denied",
+            )
+        data = AnalyzeRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        conversation = selectors.conversation_by_reference(
+            organization=self.organization, reference=data.validated_data["conversation_id"]
+        )
+        if conversation is None:
+            raise Http404
+        return Response(conversation_qa_drafts(conversation=conversation))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from chatbots import selectors as chatbot_selectors
 from chatbots.api.serializers import SourceSerializer
 from chatbots.models import AIPrompt, ChatMessage
 from chatbots.models.chat import AnswerMode
@@ -157,6 +158,35 @@ class SuggestReplyResponseSerializer(serializers.Serializer):
     sources = SourceSerializer(many=True)
     mode = serializers.ChoiceField(choices=["llm", "retrieval_only", "no_sources", "no_answer"])
     confidence = serializers.FloatField()
+
+
+class AnalyzeRequestSerializer(serializers.Serializer):
+    conversation_id = serializers.CharField(
+        max_length=64, help_text="The conversation's id (as the widget API gives it) or its uuid."
+    )
+
+    def validate_conversation_id(self, value):
+        value = value.strip()
+        if not (value.isdigit() or chatbot_selectors.parse_uuid(value) is not None):
+            raise serializers.ValidationError("Give a conversation id (a number) or uuid.")
+        return value
+
+
+class QADraftSerializer(serializers.Serializer):
+    title = serializers.CharField(help_text="The question.")
+    content = serializers.CharField(help_text="The answer.")
+    category = serializers.CharField(allow_blank=True)
+    tags = serializers.ListField(child=serializers.CharField())
+
+
+class AnalyzeResponseSerializer(serializers.Serializer):
+    drafts = QADraftSerializer(many=True)
+    count = serializers.IntegerField()
+    message = serializers.CharField()
+    method = serializers.ChoiceField(
+        choices=["ollama", "extractive"],
+        help_text="extractive: Ollama was unreachable; the drafts are the conversation's own exchanges.",
+    )
 
 
 class SuggestCategoryRequestSerializer(serializers.Serializer):

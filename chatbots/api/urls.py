@@ -39,6 +39,9 @@ urlpatterns = [
     re_path(r"^ai/suggest-category/?$", assist.SuggestCategoryView.as_view(), name="api-ai-suggest-category"),
     re_path(r"^ai/feedback/?$", assist.FeedbackView.as_view(), name="api-ai-feedback"),
     re_path(
+        r"^agentic-rag/analyze/?$", assist.AgenticRagAnalyzeView.as_view(), name="api-agentic-rag-analyze"
+    ),
+    re_path(
         rf"^conversations/(?P<conversation_uuid>{UUID})/summarize/?$",
         assist.SummarizeView.as_view(),
         name="api-conversation-summarize",

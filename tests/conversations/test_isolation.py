@@ -118,6 +118,8 @@ MATRIX = [
     ("get", "/api/v1/teams/{team.pk}/conversations/unassigned", None, "team"),
     ("get", "/api/v1/media/{attachment.uuid}", None, "attachment"),
     ("get", "/api/v1/media/{attachment.uuid}/download", None, "attachment"),
+    ("post", "/api/v1/agentic-rag/analyze", {"conversation_id": "{conversation.pk}"}, "conversation"),
+    ("post", "/api/v1/agentic-rag/analyze", {"conversation_id": "{conversation.uuid}"}, "conversation"),
 ]
 
 

@@ -49,7 +49,8 @@ Answers (chat and generate) are deterministic and built only from what the reque
   *title* → its first six words, *sentiment* → "neutral", *confidence*/*score*/*similarity* → 0.8,
   list-typed keys → top words, anything else → the text answer. Otherwise ``{"response": answer}``.
   The material is the sources' text, else the last message's text after its last delimiter line.
-* ``server.reply_with`` (a string, or ``callable(request_body) -> str``) replaces the text answer.
+* ``server.reply_with`` (a string, or ``callable(request_body) -> str``) replaces the text answer; with
+  ``format`` set, a reply that is a JSON object is answered as it is.
 * The fake never follows instructions found in sources: it only quotes them.
 
 Controls (read at request time; ``reset()`` restores all of them)::

@@ -139,6 +139,13 @@ def embedding(text: str) -> list[float]:
     return [v / norm for v in vector]
 
 
+def _is_json_object(text: str) -> bool:
+    try:
+        return isinstance(json.loads(text), dict)
+    except ValueError:
+        return False
+
+
 def text_answer(body: dict, texts: list[str], last: str, *, reply_with=None) -> str:
     """The answer to a chat/generate request whose message texts are ``texts`` (``last``: the
     last user message or the prompt), as the module docstring describes."""
@@ -149,6 +156,8 @@ def text_answer(body: dict, texts: list[str], last: str, *, reply_with=None) -> 
     fmt = body.get("format")
     if not fmt:
         return answer
+    if reply_with is not None and _is_json_object(answer):
+        return answer  # a scripted structured answer, returned as it is
     if sources:
         material = "\n".join(sources[n] for n in sorted(sources))
     else:
