@@ -13,10 +13,12 @@ class ChatbotsConfig(AppConfig):
         from helpdesk.services.accounts import register_organization_initializer
 
         limits.register_usage_counter("chatbots", chatbots.chatbot_count)
-        from chatbots.services.conversation_bot import on_message_created
+        from chatbots.services.conversation_bot import on_agent_takeover, on_message_created
         from helpdesk import events
 
         events.subscribe("message.created", on_message_created)
+        events.subscribe("message.created", on_agent_takeover)
+        events.subscribe("conversation.updated", on_agent_takeover)
         from chatbots.api.widget import answer_details
         from conversations.selectors.domains import register_message_details
 

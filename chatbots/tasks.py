@@ -49,3 +49,23 @@ def conversation_bot_answer(message_uuid: str) -> None:
     )
     if message is not None:
         answer(message=message)
+
+
+@shared_task(ignore_result=True)
+def conversation_takeover_summary(conversation_uuid: str, agent_id: int | None = None) -> None:
+    """An agent took a bot's conversation over: the AI summary note, once. Safe to run twice."""
+    from chatbots.services.handoff import conversation_agent_takeover
+    from conversations.models import Conversation
+    from helpdesk.models import Membership
+
+    conversation = Conversation.objects.select_related("organization").filter(uuid=conversation_uuid).first()
+    if conversation is None:
+        return
+    agent = (
+        Membership.objects.select_related("user")
+        .filter(organization_id=conversation.organization_id, pk=agent_id)
+        .first()
+        if agent_id
+        else None
+    )
+    conversation_agent_takeover(conversation=conversation, agent=agent)

@@ -82,6 +82,28 @@ def on_message_created(organization, name: str, payload: dict) -> None:
     jobs.enqueue_on_commit(tasks.conversation_bot_answer, payload["uuid"])
 
 
+def on_agent_takeover(organization, name: str, payload: dict) -> None:
+    """``conversation.updated`` (a person assigned) and ``message.created`` (an agent's public
+    reply) subscriber: queue the takeover summary when a bot chatted in the conversation."""
+    from chatbots import tasks
+
+    if name == "message.created":
+        if payload.get("sender_type") != SenderType.AGENT or payload.get("private"):
+            return
+        if payload.get("type") != MessageType.OUTGOING or payload.get("inbox_channel") not in BOT_CHANNELS:
+            return
+        conversation_uuid, agent_id = payload["conversation_uuid"], payload.get("sender_id")
+    else:
+        agent_id = (payload.get("changes") or {}).get("assigned_user_id")
+        if agent_id is None:
+            return
+        conversation_uuid = payload["uuid"]
+    if ChatSession.objects.filter(
+        organization_id=organization.pk, conversation__uuid=conversation_uuid
+    ).exists():
+        jobs.enqueue_on_commit(tasks.conversation_takeover_summary, conversation_uuid, agent_id)
+
+
 def _record_question(message: Message) -> tuple[ChatSession, ChatMessage, int] | None:
     """Take ``message`` as the question of the conversation's bot session (under the
     conversation's lock). None when the bot must not answer it."""

@@ -6,7 +6,12 @@ It assigns the conversation by its team's rules (the chatbot's hand-off team if 
 else the team it already has: round robin with caps picks the agent), adds the AI summary of
 the exchange as an internal note, and tells the visitor a person is coming (outside the team's
 business hours: when they are back, and to leave an email). From then on the bot is silent.
-Running it twice hands off once."""
+Running it twice hands off once.
+
+An agent may also take over without being asked: assigning the conversation to a person or
+replying in it silences the bot at once (``conversation_bot``), and ``conversation_agent_takeover``
+then adds the same AI summary note (no notice: the agent is there), so whoever picks up a bot's
+conversation reads what was said. With Ollama unreachable the summary is extractive."""
 
 from __future__ import annotations
 
@@ -17,14 +22,15 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from chatbots.models import ChatMessage, ChatSession, SessionStatus
+from chatbots.models import ChatMessage, ChatSession, MessageRole, SessionStatus
 from chatbots.services.escalation import chat_summary, transcript
 from conversations.business_time import add_business_minutes
 from conversations.models import Conversation, Message, SenderType
+from conversations.services.activity import actor_name
 from conversations.services.assignment import conversation_assign_team, round_robin_assign
 from conversations.services.messages import message_create
 from conversations.services.sla import schedule_for
-from helpdesk.models import Team
+from helpdesk.models import Membership, Team
 
 HANDOFF_META = "handoff"
 _HUMAN_REQUEST = re.compile(
@@ -117,14 +123,7 @@ def conversation_request_human(
             round_robin_assign(conversation=conversation)
         team = conversation.assigned_team
         if summary:
-            bot_name = session.chatbot.name
-            message_create(
-                conversation=conversation,
-                content=f"AI summary of the chat with {bot_name}:\n\n{summary}",
-                actor=None,
-                sender_type=SenderType.SYSTEM,
-                private=True,
-            )
+            _summary_note(conversation, session, summary)
         back_at = _team_back_at(team, now)
         if back_at is not None:
             notice = OUT_OF_HOURS_NOTICE.format(back=_back_text(back_at, team))
@@ -138,11 +137,60 @@ def conversation_request_human(
         Message.objects.filter(pk=message.pk).update(
             meta={**message.meta, HANDOFF_META: True, "reason": reason, "out_of_hours": back_at is not None}
         )
-        if session is not None and session.status != SessionStatus.ESCALATED:
-            ChatSession.objects.filter(pk=session.pk).update(
-                status=SessionStatus.ESCALATED,
-                escalated_conversation_uuid=conversation.uuid,
-                escalated_at=now,
-                updated_at=now,
-            )
+        _session_escalated(session, conversation, now)
+    return HandOff(conversation=conversation, summary_method=method)
+
+
+def _summary_note(
+    conversation: Conversation, session: ChatSession, summary: str, *, heading: str = ""
+) -> Message:
+    heading = heading or f"AI summary of the chat with {session.chatbot.name}:"
+    return message_create(
+        conversation=conversation,
+        content=f"{heading}\n\n{summary}",
+        actor=None,
+        sender_type=SenderType.SYSTEM,
+        private=True,
+    )
+
+
+def _session_escalated(session: ChatSession | None, conversation: Conversation, now: datetime) -> None:
+    if session is not None and session.status != SessionStatus.ESCALATED:
+        ChatSession.objects.filter(pk=session.pk).update(
+            status=SessionStatus.ESCALATED,
+            escalated_conversation_uuid=conversation.uuid,
+            escalated_at=now,
+            updated_at=now,
+        )
+
+
+def conversation_agent_takeover(
+    *, conversation: Conversation, agent: Membership | None = None, now: datetime | None = None
+) -> HandOff:
+    """An agent took a bot's conversation over (assigned a person, or replied): add the AI summary
+    of the chat as an internal note, once. Nothing happens for a conversation no bot chatted in or
+    one handed off already. Safe to run twice."""
+    session = _session_for(conversation)
+    if session is None or is_handed_off(conversation):
+        return HandOff(conversation=conversation, summary_method="", already=True)
+    records = list(ChatMessage.objects.filter(session=session).order_by("index"))
+    if not any(record.role == MessageRole.USER for record in records):
+        return HandOff(conversation=conversation, summary_method="", already=True)
+    summary, method = chat_summary(session, records, transcript(session, records))  # outside the lock
+    now = now or timezone.now()
+    with transaction.atomic():
+        conversation = Conversation.objects.select_for_update(of=("self",)).get(pk=conversation.pk)
+        if is_handed_off(conversation):
+            return HandOff(conversation=conversation, summary_method="", already=True)
+        who = f" ({actor_name(agent)} took over)" if agent is not None else ""
+        note = _summary_note(
+            conversation,
+            session,
+            summary,
+            heading=f"AI summary of the chat with {session.chatbot.name}{who}:",
+        )
+        Message.objects.filter(pk=note.pk).update(
+            meta={**note.meta, HANDOFF_META: True, "reason": "agent_takeover", "summary_method": method}
+        )
+        _session_escalated(session, conversation, now)
     return HandOff(conversation=conversation, summary_method=method)
