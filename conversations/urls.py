@@ -5,6 +5,7 @@ from django.urls import include, path
 from conversations.views import (
     actions,
     attachments,
+    bulk,
     contacts,
     conversation,
     inbox,
@@ -42,6 +43,8 @@ urlpatterns = [
     path("realtime/stream", realtime.stream, name="realtime-stream"),
     path("inbox/", inbox.inbox, name="inbox"),
     path("inbox/views/", inbox.view_create, name="view-create"),
+    path("inbox/bulk/", bulk.bulk_apply, name="bulk"),
+    path("inbox/bulk/undo/", bulk.bulk_undo, name="bulk-undo"),
     path("inbox/views/<int:pk>/delete/", inbox.view_delete, name="view-delete"),
     path("inbox/c/<uuid:uuid>/", include(conversation_patterns)),
     path("inbox/attachments/<uuid:uuid>/", attachments.attachment_download, name="attachment"),

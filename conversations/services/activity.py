@@ -28,7 +28,16 @@ def activity_record(
 ) -> Message:
     """Add an activity entry to the thread. ``action`` is a machine name (status_changed,
     assigned_agent, …); ``text`` the human sentence shown in the thread."""
-    return Message.objects.create(
+    entry = activity_build(conversation=conversation, actor=actor, action=action, text=text, meta=meta)
+    entry.save()
+    return entry
+
+
+def activity_build(
+    *, conversation: Conversation, actor: Membership | None, action: str, text: str, meta: dict | None = None
+) -> Message:
+    """The unsaved activity entry ``activity_record`` stores (bulk changes insert many at once)."""
+    return Message(
         organization_id=conversation.organization_id,
         conversation=conversation,
         type=MessageType.ACTIVITY,

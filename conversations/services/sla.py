@@ -194,7 +194,8 @@ def sla_policy_delete(*, policy: SLAPolicy) -> None:
     )
 
 
-def _matches(policy: SLAPolicy, conversation: Conversation) -> bool:
+def policy_matches(policy: SLAPolicy, conversation: Conversation) -> bool:
+    """Whether the policy's conditions (priority, inbox, channel) hold for the conversation."""
     conditions = policy.conditions or {}
     if "priority" in conditions and conversation.priority_name not in conditions["priority"]:
         return False
@@ -213,7 +214,7 @@ def sla_policy_for(conversation: Conversation) -> SLAPolicy | None:
         if policy is not None:
             return policy
     for policy in SLAPolicy.objects.filter(organization_id=conversation.organization_id, is_active=True):
-        if _matches(policy, conversation):
+        if policy_matches(policy, conversation):
             return policy
     return None
 

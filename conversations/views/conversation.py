@@ -14,6 +14,7 @@ from conversations.forms import PRIORITY_CHOICES, SNOOZE_CHOICES, ComposerForm, 
 from conversations.models import Channel, MessageType, StatusCategory
 from conversations.selectors import catalog
 from conversations.selectors.contacts import contact_notes
+from conversations.selectors.csat import csat_list
 from conversations.selectors.conversations import previous_conversations
 from conversations.selectors.messages import message_list
 from conversations.selectors.ui import merge_candidates, thread_fingerprint
@@ -25,6 +26,7 @@ from helpdesk.models import Role
 from helpdesk.views.access import member_view
 
 CONTACT_NOTES_SHOWN = 5
+CSAT_SHOWN = 5
 
 
 def thread_entries(conversation) -> list:
@@ -47,6 +49,14 @@ def thread_entries(conversation) -> list:
         entry.files = [a for a in entry.attachments.all() if a.disposition != "inline"]
         previous = entry
     return entries
+
+
+def _back_url(request) -> str:
+    """The list the agent came from: its tab and filters ride along in the row's link (so two
+    windows on two lists each go back to their own), else the last list shown in this session."""
+    if request.method == "GET" and request.GET.get("tab"):
+        return f"{reverse('conversations:inbox')}?{request.GET.urlencode()}"
+    return request.session.get("inbox_url") or reverse("conversations:inbox")
 
 
 def workspace_context(
@@ -72,6 +82,7 @@ def workspace_context(
         "previous": previous_conversations(conversation=conversation),
         "merge_targets": merge_candidates(conversation=conversation),
         "notes": list(contact_notes(contact=conversation.contact)[:CONTACT_NOTES_SHOWN]),
+        "csat_surveys": list(csat_list(conversation=conversation)[:CSAT_SHOWN]),
         "priorities": PRIORITY_CHOICES,
         "snooze_choices": SNOOZE_CHOICES,
         "composer": composer or ComposerForm(initial={"mode": "reply"}),
@@ -81,7 +92,7 @@ def workspace_context(
         "is_snoozed": conversation.status.category == StatusCategory.SNOOZED,
         "sla_pending": conversation.status.category not in STOPPED,
         "fingerprint": thread_fingerprint(conversation_id=conversation.pk),
-        "back_url": request.session.get("inbox_url") or reverse("conversations:inbox"),
+        "back_url": _back_url(request),
         "me": tenant.membership,
         "is_admin": tenant.has_role(Role.ADMIN),
         "error": error,

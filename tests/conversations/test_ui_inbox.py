@@ -197,7 +197,7 @@ def test_inbox_list_costs_the_same_number_of_queries_for_2_or_30_rows(
     for number in range(2):
         conversation = make_conversation(org, subject=f"Small {number}", tags=["a", "b"])
         conversation_assign_agent(conversation=conversation, agent=admin, actor=admin)
-    with django_assert_max_num_queries(24) as small:
+    with django_assert_max_num_queries(26) as small:
         client.get(INBOX, {"tab": "all"})
     for number in range(28):
         conversation = make_conversation(org, subject=f"Big {number}", tags=["a", "c"])
