@@ -41,7 +41,7 @@ def publish_delta(*, conversation: Conversation, data: dict) -> None:
         organization_id=conversation.organization_id,
         topics=[realtime.conversation_topic(conversation.uuid)],
         event="message.delta",
-        data=data,
+        data={"conversation_uuid": str(conversation.uuid), **data},
         durable=False,
     )
 

@@ -1,7 +1,8 @@
 /* Live updates for agents: one EventSource on /realtime/stream (the topics and the event id the
    page was rendered at come from #realtime, see conversations/_realtime.html). An event asks htmx
    to refresh what it touches: the inbox list (#conv-list) or the open conversation (#cv-live),
-   both answering 204 when nothing changed. Typing shows under the thread. If the browser has no
+   both answering 204 when nothing changed. Typing shows under the thread, and so does the bot's
+   answer token by token while it streams (replaced by the stored message once it arrives). If the browser has no
    EventSource or the stream keeps failing, the same refreshes run on a slow timer instead, and
    stop again once the stream is back. Plain JavaScript, no dependencies. */
 (function () {
@@ -77,6 +78,35 @@
     renderTyping();
   }
 
+  /* ---------- the bot's answer while it streams (message.delta, live only) ---------- */
+  var DRAFT_STALE_MS = 30000; // a stream that died midway: the stored answer never comes
+  var draft = { replyTo: "", timer: null };
+
+  function clearDraft() {
+    var box = document.getElementById("cv-bot-draft");
+    window.clearTimeout(draft.timer);
+    draft.replyTo = "";
+    if (!box) return;
+    box.hidden = true;
+    box.querySelector("[data-bot-draft-text]").textContent = "";
+  }
+
+  function onDelta(event) {
+    var data = parse(event);
+    var box = document.getElementById("cv-bot-draft");
+    if (!box || !conversation || data.conversation_uuid !== conversation) return;
+    if (typeof data.token !== "string") return;
+    var text = box.querySelector("[data-bot-draft-text]");
+    if (draft.replyTo !== data.reply_to) {
+      text.textContent = "";
+      draft.replyTo = data.reply_to;
+    }
+    text.textContent += data.token;
+    box.hidden = false;
+    window.clearTimeout(draft.timer);
+    draft.timer = window.setTimeout(clearDraft, DRAFT_STALE_MS);
+  }
+
   /* ---------- events ---------- */
   function parse(event) {
     try { return JSON.parse(event.data || "{}"); } catch (error) { return {}; }
@@ -90,6 +120,7 @@
     if (conversation && data.conversation_uuid === conversation) {
       refresh("#cv-live");
       if (event.type === "message.created" && data.sender_type) clearTyping(data.sender_type);
+      if (event.type === "message.created" && data.sender_type === "bot") clearDraft(); // stored: in the thread
     }
   }
 
@@ -135,10 +166,11 @@
         startFallback(); // the browser keeps reconnecting with Last-Event-ID meanwhile
       }
     });
-    ["message.created", "conversation.created", "conversation.updated"].forEach(function (name) {
+    ["message.created", "conversation.created", "conversation.updated", "csat.answered"].forEach(function (name) {
       source.addEventListener(name, onConversationEvent);
     });
     source.addEventListener("typing", onTyping);
+    source.addEventListener("message.delta", onDelta);
     source.addEventListener("resync", refreshAll);
     window.addEventListener("pagehide", function () { source.close(); }, { once: true });
   }
