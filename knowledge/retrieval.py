@@ -1,8 +1,8 @@
 """Hybrid retrieval: vector similarity (Chroma) and keyword ranking (BM25 or PostgreSQL
 full-text), fused with reciprocal rank fusion, limited to the allowed sources.
 
-Safety: the vector query carries the organization and source filter, the keyword index is
-masked with the same scope, and every candidate is checked against the database (its
+Safety: the vector query runs in the organization's own collection, limited to the scope
+(``vectorstore.query_scoped``), the keyword index is masked with the same scope, and every candidate is checked against the database (its
 organization, its document's state, the scope) before it is returned. Text always comes from
 the database, never from the vector store.
 
@@ -15,8 +15,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-
-from django.db.models import Q
+from typing import NamedTuple
 
 from knowledge import embeddings, keyword, selectors, vectorstore
 from knowledge.scope import SourceScope
@@ -83,8 +82,7 @@ def retrieve(
 
     vector_hits: list[vectorstore.VectorHit] = []
     try:
-        where = vectorstore.build_where(organization_id=organization.pk, scope=scope)
-        vector_hits = vectorstore.query(organization, embeddings.embed_query(query), candidates, where)
+        vector_hits = vectorstore.query_scoped(organization, embeddings.embed_query(query), candidates, scope)
     except (embeddings.EmbeddingUnavailable, vectorstore.VectorStoreUnavailable) as exc:
         logger.warning("vector search unavailable, keyword ranking only: %s", exc)
     keyword_hits = keyword.search(organization, query, scope, candidates)
@@ -108,6 +106,16 @@ def retrieve(
     return results
 
 
+class _ChunkRow(NamedTuple):
+    document_id: int
+    index: int
+    text: str
+    section: str
+    page: int | None
+    title: str
+    category: str
+
+
 def _verified(organization, scope: SourceScope, ranked: list, best_possible: float) -> list[RetrievedChunk]:
     """Keep only candidates the database confirms: right organization, allowed, still there."""
     chunk_keys, item_ids = [], []
@@ -122,16 +130,20 @@ def _verified(organization, scope: SourceScope, ranked: list, best_possible: flo
             item_ids.append(first)
     chunks = {}
     if chunk_keys:
-        condition = Q()
-        for document_id, index in chunk_keys:
-            condition |= Q(document_id=document_id, index=index)
+        # One indexed lookup by document and position range instead of an OR of (document, index)
+        # pairs (which the planner evaluates row by row); the exact pairs are kept below.
+        wanted = set(chunk_keys)
         rows = (
             selectors.allowed_chunks(organization=organization, scope=scope)
-            .filter(condition)
-            .select_related("document")
-            .only("document_id", "index", "text", "section", "page", "document__title", "document__category")
+            .filter(
+                document_id__in={document_id for document_id, _ in wanted},
+                index__in={index for _, index in wanted},
+            )
+            .values_list(
+                "document_id", "index", "text", "section", "page", "document__title", "document__category"
+            )
         )
-        chunks = {f"doc-{row.document_id}-{row.index}": row for row in rows}
+        chunks = {f"doc-{row[0]}-{row[1]}": _ChunkRow(*row) for row in rows if (row[0], row[1]) in wanted}
     items = {}
     if item_ids:
         rows = selectors.allowed_kb_items(organization=organization, scope=scope).filter(pk__in=item_ids)
@@ -148,7 +160,7 @@ def _verified(organization, scope: SourceScope, ranked: list, best_possible: flo
                     chunk_id=key,
                     document_id=row.document_id,
                     kb_item_id=None,
-                    title=row.document.title,
+                    title=row.title,
                     section=row.section,
                     page=row.page,
                     text=row.text,
@@ -156,7 +168,7 @@ def _verified(organization, scope: SourceScope, ranked: list, best_possible: flo
                     vector_score=entry["vector"],
                     keyword_score=entry["keyword"],
                     verified=False,
-                    category=row.document.category,
+                    category=row.category,
                 )
             )
         elif key in items:

@@ -5,7 +5,8 @@ button), when the bot is not confident enough, or when the old escalation endpoi
 It assigns the conversation by its team's rules (the chatbot's hand-off team if it has one,
 else the team it already has: round robin with caps picks the agent), adds the AI summary of
 the exchange as an internal note, and tells the visitor a person is coming (outside the team's
-business hours: when they are back, and to leave an email). From then on the bot is silent.
+business hours, or the organization's default ones when the team has none: when they are back,
+and to leave an email). From then on the bot is silent.
 Running it twice hands off once.
 
 An agent may also take over without being asked: assigning the conversation to a person or
@@ -67,17 +68,23 @@ def is_handed_off(conversation: Conversation) -> bool:
     ).exists()
 
 
-def _team_back_at(team: Team | None, now: datetime) -> datetime | None:
-    """None while the team's business hours are open (or it has none); else when they open."""
-    if team is None or not team.business_hours_id:
+def _hours_of(conversation: Conversation, team: Team | None):
+    """The team's business hours, else the organization's default ones (None: always open)."""
+    if team is not None and team.business_hours_id:
+        return team.business_hours
+    organization = conversation.organization
+    return organization.default_business_hours if organization.default_business_hours_id else None
+
+
+def _back_at(schedule, now: datetime) -> datetime | None:
+    """None while the schedule is open (or there is none); else when it opens."""
+    if schedule is None:
         return None
-    schedule = schedule_for(team.business_hours)
-    opens = add_business_minutes(now, 0, schedule) if schedule is not None else now
+    opens = add_business_minutes(now, 0, schedule)
     return None if opens is None or opens <= now else opens
 
 
-def _back_text(opens: datetime, team: Team) -> str:
-    schedule = schedule_for(team.business_hours)
+def _back_text(opens: datetime, schedule) -> str:
     local = opens.astimezone(schedule.timezone)
     return f"on {local:%A} at {local:%H:%M} ({schedule.timezone.key})"
 
@@ -109,7 +116,7 @@ def conversation_request_human(
     with transaction.atomic():
         conversation = (
             Conversation.objects.select_for_update(of=("self",))
-            .select_related("assigned_team")
+            .select_related("assigned_team__business_hours", "organization__default_business_hours")
             .get(pk=conversation.pk)
         )
         if is_handed_off(conversation):
@@ -124,9 +131,10 @@ def conversation_request_human(
         team = conversation.assigned_team
         if summary:
             _summary_note(conversation, session, summary)
-        back_at = _team_back_at(team, now)
+        schedule = schedule_for(_hours_of(conversation, team))
+        back_at = _back_at(schedule, now)
         if back_at is not None:
-            notice = OUT_OF_HOURS_NOTICE.format(back=_back_text(back_at, team))
+            notice = OUT_OF_HOURS_NOTICE.format(back=_back_text(back_at, schedule))
         elif conversation.assigned_agent_id is None and team is not None:
             notice = NOBODY_ONLINE_NOTICE
         else:

@@ -214,8 +214,8 @@ class SameOrganizationIdField(serializers.PrimaryKeyRelatedField):
     another app's model by string (its model is read from the field: no import of that app).
     Another organization's id is refused like an unknown one."""
 
-    def __init__(self, model_field: str, **kwargs):
-        self.model_field = model_field
+    def __init__(self, model_field: str, *, owner=Team, **kwargs):
+        self.model_field, self.owner = model_field, owner
         super().__init__(**kwargs)
 
     def to_internal_value(self, data):
@@ -224,7 +224,7 @@ class SameOrganizationIdField(serializers.PrimaryKeyRelatedField):
         return super().to_internal_value(data)
 
     def get_queryset(self):
-        model = Team._meta.get_field(self.model_field).related_model
+        model = self.owner._meta.get_field(self.model_field).related_model
         organization = self.context.get("organization")
         return model.objects.filter(organization=organization) if organization else model.objects.none()
 
@@ -313,6 +313,15 @@ class AgentApiKeySerializer(serializers.Serializer):
 
 
 class OrganizationSettingsSerializer(serializers.ModelSerializer):
+    default_business_hours_id = SameOrganizationIdField(
+        "default_business_hours",
+        owner=Organization,
+        source="default_business_hours",
+        allow_null=True,
+        required=False,
+        help_text="Business hours used where a team has none (the bot's out-of-hours hand-off notice).",
+    )
+
     class Meta:
         model = Organization
         fields = [
@@ -331,6 +340,7 @@ class OrganizationSettingsSerializer(serializers.ModelSerializer):
             "ollama_endpoints",
             "ollama_endpoint",
             "ollama_model",
+            "default_business_hours_id",
             "created_at",
             "updated_at",
         ]

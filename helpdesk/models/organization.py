@@ -48,6 +48,16 @@ class Organization(models.Model):
     ollama_endpoint = models.CharField(max_length=300, blank=True)
     ollama_model = models.CharField(max_length=200, blank=True)
 
+    # The conversations app's schedule, named by string (the helpdesk imports no app).
+    default_business_hours = models.ForeignKey(
+        "conversations.BusinessHours",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Used where a team has no business hours of its own (the bot's out-of-hours hand-off notice).",
+    )
+
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -128,6 +128,9 @@ def organization_update_settings(*, organization: Organization, changes: dict) -
     IPs or CIDR networks (never cloud metadata, never broader than /8 or /32 for IPv6), and every
     Ollama endpoint must pass the outbound guard with the resulting allow-list."""
     changes = dict(changes)
+    hours = changes.get("default_business_hours")
+    if hours is not None and hours.organization_id != organization.pk:
+        raise AccountError("Business hours not found.", field="default_business_hours_id", code="not_found")
     if "allowed_outbound_hosts" in changes:
         changes["allowed_outbound_hosts"] = _clean_outbound_hosts(changes["allowed_outbound_hosts"])
     if "ollama_endpoints" in changes:

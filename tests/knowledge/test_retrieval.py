@@ -143,25 +143,22 @@ def test_where_filter_is_built_in_one_place():
     where = vectorstore.build_where(
         organization_id=7, scope=SourceScope.build(document_ids=[3], categories=["a"])
     )
-    # Documents by id or category; KB items by category (no KB ids given); always the organization.
+    # Documents by id or category; KB items by category (no KB ids given). No organization
+    # clause: the collection is the organization's own, and every hit is checked in the database.
     assert where == {
-        "$and": [
-            {"organization_id": 7},
+        "$or": [
             {
-                "$or": [
-                    {
-                        "$and": [
-                            {"source_type": "document"},
-                            {"$or": [{"document_id": {"$in": [3]}}, {"category": {"$in": ["a"]}}]},
-                        ]
-                    },
-                    {"$and": [{"source_type": "kb_item"}, {"category": {"$in": ["a"]}}]},
+                "$and": [
+                    {"source_type": "document"},
+                    {"$or": [{"document_id": {"$in": [3]}}, {"category": {"$in": ["a"]}}]},
                 ]
             },
+            {"$and": [{"source_type": "kb_item"}, {"category": {"$in": ["a"]}}]},
         ]
     }
     whole = vectorstore.build_where(organization_id=7, scope=SourceScope.build(include_kb_items=False))
-    assert whole == {"$and": [{"organization_id": 7}, {"source_type": "document"}]}
+    assert whole == {"source_type": "document"}
+    assert vectorstore.build_where(organization_id=7, scope=SourceScope.build()) == vectorstore.NO_FILTER
 
 
 def test_model_change_uses_a_new_collection_and_reindex_drops_the_old(org, library, settings):

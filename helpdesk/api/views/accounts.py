@@ -167,7 +167,9 @@ class AccountSettingsView(TenantMixin, APIView):
         request=OrganizationSettingsSerializer, responses=OrganizationSettingsSerializer, tags=["Accounts"]
     )
     def patch(self, request):
-        data = OrganizationSettingsSerializer(self.organization, data=request.data, partial=True)
+        data = OrganizationSettingsSerializer(
+            self.organization, data=request.data, partial=True, context={"organization": self.organization}
+        )
         data.is_valid(raise_exception=True)
         organization = accounts.organization_update_settings(
             organization=self.organization, changes=data.validated_data
