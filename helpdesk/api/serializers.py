@@ -216,7 +216,7 @@ class SameOrganizationIdField(serializers.PrimaryKeyRelatedField):
 
     def __init__(self, model_field: str, *, owner=Team, **kwargs):
         self.model_field, self.owner = model_field, owner
-        super().__init__(**kwargs)
+        super().__init__(**{"source": model_field, **kwargs})
 
     def to_internal_value(self, data):
         if data is not None and parse_id(data) is None:
@@ -314,12 +314,7 @@ class AgentApiKeySerializer(serializers.Serializer):
 
 class OrganizationSettingsSerializer(serializers.ModelSerializer):
     default_business_hours_id = SameOrganizationIdField(
-        "default_business_hours",
-        owner=Organization,
-        source="default_business_hours",
-        allow_null=True,
-        required=False,
-        help_text="Business hours used where a team has none (the bot's out-of-hours hand-off notice).",
+        "default_business_hours", owner=Organization, allow_null=True, required=False
     )
 
     class Meta:
