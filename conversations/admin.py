@@ -10,6 +10,7 @@ from conversations.models import (
     Contact,
     ContactNote,
     Conversation,
+    CsatSurvey,
     Domain,
     Inbox,
     Macro,
@@ -45,8 +46,8 @@ class ContactAdmin(admin.ModelAdmin):
 
 @admin.register(Inbox)
 class InboxAdmin(admin.ModelAdmin):
-    list_display = ("name", "channel", "email", "organization", "enabled")
-    list_filter = ("channel", "enabled")
+    list_display = ("name", "channel", "email", "organization", "enabled", "csat_enabled")
+    list_filter = ("channel", "enabled", "csat_enabled")
     raw_id_fields = ("organization",)
 
 
@@ -215,3 +216,22 @@ class SLABreachAdmin(admin.ModelAdmin):
     list_display = ("conversation", "metric", "deadline_at", "breached_at", "organization")
     list_filter = ("metric",)
     raw_id_fields = ("organization", "conversation")
+
+
+@admin.register(CsatSurvey)
+class CsatSurveyAdmin(admin.ModelAdmin):
+    """Read-only: a survey is asked on resolve and answered by the contact (services only)."""
+
+    list_display = ("conversation", "resolution_seq", "rating", "channel", "inbox", "asked_at", "answered_at")
+    list_filter = ("rating", "channel", ("answered_at", admin.EmptyFieldListFilter), "organization")
+    search_fields = ("conversation__subject", "contact__email", "comment")
+    list_select_related = ("conversation", "inbox")
+    date_hierarchy = "asked_at"
+    raw_id_fields = ("organization", "conversation", "contact", "inbox")
+    readonly_fields = [field.name for field in CsatSurvey._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 
 from conversations.models import Channel, Priority, StatusCategory, ViewVisibility
+from conversations.models.csat import COMMENT_MAX_LENGTH
 from helpdesk.forms import DomainErrorsMixin
 
 PRIORITY_CHOICES = [("", "No priority"), *[(choice.label, choice.label) for choice in Priority]]
@@ -129,6 +130,12 @@ class InboxForm(DomainErrorsMixin, forms.Form):
     channel = forms.ChoiceField(choices=Channel.choices, initial=Channel.API)
     email = forms.EmailField(required=False, help_text="The sender address of an email inbox.")
     enabled = forms.BooleanField(required=False, initial=True, label="Accepts new conversations")
+    csat_enabled = forms.BooleanField(
+        required=False,
+        initial=True,
+        label="Ask for satisfaction (CSAT) on resolve",
+        help_text="The contact is asked \"How did we do?\" (1–5) in the widget or by a link in the email.",
+    )
 
 
 class StatusForm(DomainErrorsMixin, forms.Form):
@@ -234,3 +241,21 @@ def macro_rows(actions: list[dict], *, extra: int = 1) -> list[dict]:
         rows.append({"type": "", "text": "", "status": "", "priority": "", "tags": "", "agent": "", "team": "",
                      "snooze": ""})  # fmt: skip
     return rows[:MAX_MACRO_ROWS]
+
+
+class CsatForm(forms.Form):
+    """The public survey page (``/csat/<token>``): 1–5 and an optional comment."""
+
+    rating = forms.TypedChoiceField(
+        choices=[(5, "5 · Great"), (4, "4 · Good"), (3, "3 · Okay"), (2, "2 · Poor"), (1, "1 · Bad")],
+        coerce=int,
+        widget=forms.RadioSelect,
+        label="How did we do?",
+        error_messages={"required": "Choose a rating from 1 to 5."},
+    )
+    comment = forms.CharField(
+        required=False,
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="Anything you would like to tell us?",
+    )

@@ -7,6 +7,7 @@ from conversations.api.views import (
     catalog,
     contacts,
     conversations,
+    csat,
     domains,
     media,
     messages,
@@ -53,6 +54,7 @@ urlpatterns = [
     re_path(
         rf"{MESSAGE}/retry/?$", messages.MessageViewSet.as_view({"put": "retry"}), name="api-message-retry"
     ),
+    re_path(rf"{CONVERSATION}/csat/?$", csat.CsatView.as_view(), name="api-conversation-csat"),
     re_path(
         r"^teams/(?P<team_id>\d+)/conversations/unassigned/?$",
         conversations.TeamUnassignedView.as_view({"get": "list"}),

@@ -12,6 +12,7 @@ from conversations.models.conversations import (
     StatusCategory,
     Tag,
 )
+from conversations.models.csat import CsatSurvey
 from conversations.models.domains import Domain, WidgetPosition, WidgetVisitor
 from conversations.models.inboxes import Channel, Inbox
 from conversations.models.messages import (
@@ -47,6 +48,7 @@ __all__ = [
     "SLAMetric",
     "SLAPolicy",
     "SavedView",
+    "CsatSurvey",
     "SenderType",
     "Status",
     "StatusCategory",

@@ -111,6 +111,9 @@ class Conversation(models.Model):
     first_reply_at = models.DateTimeField(null=True, blank=True)
     last_reply_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution_count = models.PositiveIntegerField(
+        default=0, help_text="How many times it was resolved (each resolution asks for CSAT once)."
+    )
     closed_at = models.DateTimeField(null=True, blank=True)
     waiting_since = models.DateTimeField(
         null=True, blank=True, help_text="Since when the contact waits for an agent's reply."

@@ -30,8 +30,12 @@ def inbox_create(
     channel: str = Channel.API,
     email: str = "",
     enabled: bool = True,
+    csat_enabled: bool | None = None,
 ) -> Inbox:
-    """A new inbox; an email inbox needs its (sender) address, stored lower-case."""
+    """A new inbox; an email inbox needs its (sender) address, stored lower-case. CSAT is asked
+    in web and email inboxes unless ``csat_enabled`` says otherwise (api inboxes: off)."""
+    if csat_enabled is None:
+        csat_enabled = channel != Channel.API
     return _save(Inbox(organization=organization), given(locals(), exclude=("organization",)))
 
 
@@ -42,6 +46,7 @@ def inbox_update(
     channel: str | Unset = UNSET,
     email: str | Unset = UNSET,
     enabled: bool | Unset = UNSET,
+    csat_enabled: bool | Unset = UNSET,
 ) -> Inbox:
     """Change the settings given (``UNSET`` ones stay), by the rule of ``inbox_create``."""
     return _save(inbox, given(locals(), exclude=("inbox",)))

@@ -15,6 +15,7 @@ from conversations.models import Conversation, Status, StatusCategory
 from conversations.services import defaults
 from conversations.services.activity import activity_record, actor_name, emit_updated
 from conversations.services.catalog import status_by_name
+from conversations.services.csat import csat_conversation_resolved
 from conversations.services.sla import sla_recompute
 from helpdesk.models import Membership
 
@@ -103,6 +104,8 @@ def conversation_set_status(
         conversation.closed_at = None
     sla_recompute(conversation)
     conversation.save()
+    if status.category == StatusCategory.RESOLVED and previous.category != StatusCategory.RESOLVED:
+        csat_conversation_resolved(conversation=conversation)
     if status.category == StatusCategory.SNOOZED:
         text = f"{actor_name(actor)} snoozed the conversation until {conversation.snoozed_until:%Y-%m-%d %H:%M} UTC"
     else:

@@ -14,6 +14,7 @@ from conversations.errors import ConversationError
 from conversations.forms import ContactForm, ContactNoteForm
 from conversations.models import ContactNote
 from conversations.selectors.contacts import contact_list, contact_notes, contact_search
+from conversations.selectors.csat import csat_contact_summary, csat_for_contact
 from conversations.selectors.ui import contact_conversations, contacts_with_counts
 from conversations.services.contacts import (
     contact_note_create,
@@ -72,6 +73,8 @@ def _page(request, tenant, contact, form=None, note_form=None, status=200):
         "note_form": note_form or ContactNoteForm(),
         "notes": list(contact_notes(contact=contact)),
         "conversations": list(contact_conversations(contact=contact)[:CONVERSATIONS_SHOWN]),
+        "csat_surveys": csat_for_contact(contact=contact),
+        "csat_summary": csat_contact_summary(contact=contact),
         "is_admin": tenant.has_role(Role.ADMIN),
         "me": tenant.membership,
     }

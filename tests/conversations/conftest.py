@@ -1,6 +1,22 @@
 import pytest
+from rest_framework.test import APIClient
 
+from conversations.services.domains import domain_bind
 from tests.conversations.factories import make_conversation
+
+SITE = "https://shop.example.com"
+
+
+@pytest.fixture
+def domain(org):
+    """A website bound to Acme (its own web inbox), whose pages may use the widget."""
+    return domain_bind(organization=org, website_url=SITE + "/", label="Shop")
+
+
+@pytest.fixture
+def public():
+    """A client with no credential (the widget's visitor, a contact following a link)."""
+    return APIClient()
 
 
 @pytest.fixture

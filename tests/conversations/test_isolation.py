@@ -62,6 +62,7 @@ C = "/api/v1/conversations/{conversation.uuid}"
 MATRIX = [
     ("get", C, None, "conversation"),
     ("get", C + "/participants", None, "conversation"),
+    ("get", C + "/csat", None, "conversation"),
     ("put", C + "/last-seen", None, "conversation"),
     ("get", C + "/messages", None, "conversation"),
     ("post", C + "/messages", {"message": "pwned"}, "conversation"),

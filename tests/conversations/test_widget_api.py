@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import pytest
 from django.core.cache import cache
-from rest_framework.test import APIClient
 
 from conversations.models import Channel, Conversation, Domain, Message, WidgetVisitor
-from conversations.services.domains import domain_bind
 from conversations.services.messages import message_create
 from helpdesk.models import Plan, Webhook, WebhookDelivery
+from tests.conversations.conftest import SITE  # the bound site of the ``domain`` fixture
 from tests.fakes.webhook_receiver import WebhookReceiver
-
-SITE = "https://shop.example.com"
 
 
 @pytest.fixture(autouse=True)
@@ -20,16 +17,6 @@ def fresh_throttles():
     cache.clear()
     yield
     cache.clear()
-
-
-@pytest.fixture
-def domain(org):
-    return domain_bind(organization=org, website_url=SITE + "/", label="Shop")
-
-
-@pytest.fixture
-def public():
-    return APIClient()
 
 
 def widget(path, domain, **params):

@@ -7,9 +7,12 @@ from conversations.validators import clean_view_filters
 class InboxSerializer(serializers.ModelSerializer):
     class Meta:
         model = Inbox
-        fields = ["id", "name", "channel", "email", "enabled", "created_at", "updated_at"]
+        fields = ["id", "name", "channel", "email", "enabled", "csat_enabled", "created_at", "updated_at"]
         read_only_fields = ["id", "created_at", "updated_at"]
-        extra_kwargs = {"channel": {"required": False}}
+        extra_kwargs = {
+            "channel": {"required": False},
+            "csat_enabled": {"required": False, "help_text": "Ask for CSAT on resolve (default: web and email on)"},
+        }
 
 
 class StatusSerializer(serializers.ModelSerializer):

@@ -10,6 +10,7 @@ from django.urls import NoReverseMatch, reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from conversations.api.serializers.csat import WidgetCsatSerializer
 from conversations.models import Domain, Message, SenderType, WidgetPosition
 from conversations.services.domains import MAX_ORIGINS, widget_code, widget_code_sdk
 
@@ -151,9 +152,17 @@ class WidgetConversationSerializer(serializers.Serializer):
     status = serializers.SerializerMethodField()
     contact = WidgetContactSerializer()
     created_at = serializers.DateTimeField()
+    csat = serializers.SerializerMethodField(
+        help_text="The satisfaction question waiting for the visitor's answer (null when none)"
+    )
 
     def get_status(self, conversation) -> str:
         return conversation.status.category
+
+    @extend_schema_field(WidgetCsatSerializer(allow_null=True))
+    def get_csat(self, conversation):
+        survey = self.context.get("csat")
+        return WidgetCsatSerializer(survey).data if survey is not None else None
 
 
 class WidgetConversationCreatedSerializer(WidgetConversationSerializer):

@@ -20,6 +20,7 @@ from conversations.api.serializers.domains import (
     WidgetConversationCreatedSerializer,
     WidgetConversationCreateSerializer,
     WidgetConversationRefSerializer,
+    WidgetConversationSerializer,
     WidgetMessageCreateSerializer,
     WidgetMessageSerializer,
 )
@@ -30,6 +31,7 @@ from conversations.selectors.domains import (
     visitor_message_details,
     visitor_messages,
 )
+from conversations.selectors.csat import csat_pending
 from conversations.services.domains import origin_of
 from conversations.services.widget import (
     visitor_for_token,
@@ -169,6 +171,21 @@ class WidgetConfigView(WidgetView):
 
 
 class WidgetConversationView(WidgetView):
+    @extend_schema(
+        parameters=[TOKEN_PARAMETER, VISITOR_HEADER, OpenApiParameter("conversation_id", int, required=True)],
+        responses=WidgetConversationSerializer,
+        tags=["Widget"],
+        auth=[],
+        summary="The visitor's conversation: its status and the CSAT question waiting for an answer",
+    )
+    def get(self, request):
+        visitor = self.visitor()
+        ref = WidgetConversationRefSerializer(data=request.GET)
+        ref.is_valid(raise_exception=True)
+        conversation = self.conversation_of(visitor, ref.validated_data["conversation_id"])
+        context = {"csat": csat_pending(conversation=conversation)}
+        return Response(WidgetConversationSerializer(conversation, context=context).data)
+
     @extend_schema(
         parameters=[
             TOKEN_PARAMETER,
