@@ -134,7 +134,7 @@ class InboxForm(DomainErrorsMixin, forms.Form):
         required=False,
         initial=True,
         label="Ask for satisfaction (CSAT) on resolve",
-        help_text="The contact is asked \"How did we do?\" (1–5) in the widget or by a link in the email.",
+        help_text='The contact is asked "How did we do?" (1–5) in the widget or by a link in the email.',
     )
 
 

@@ -18,7 +18,7 @@ class Inbox(models.Model):
     email = models.EmailField(blank=True, help_text="Sender address of an email inbox.")
     enabled = models.BooleanField(default=True)
     csat_enabled = models.BooleanField(
-        default=False, help_text="Ask the contact \"How did we do?\" when a conversation is resolved."
+        default=False, help_text='Ask the contact "How did we do?" when a conversation is resolved.'
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -11,7 +11,10 @@ class InboxSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "created_at", "updated_at"]
         extra_kwargs = {
             "channel": {"required": False},
-            "csat_enabled": {"required": False, "help_text": "Ask for CSAT on resolve (default: web and email on)"},
+            "csat_enabled": {
+                "required": False,
+                "help_text": "Ask for CSAT on resolve (default: web and email on)",
+            },
         }
 
 

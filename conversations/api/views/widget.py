@@ -25,13 +25,13 @@ from conversations.api.serializers.domains import (
     WidgetMessageSerializer,
 )
 from conversations.models import Domain, WidgetVisitor
+from conversations.selectors.csat import csat_pending
 from conversations.selectors.domains import (
     domain_for_token,
     visitor_conversation,
     visitor_message_details,
     visitor_messages,
 )
-from conversations.selectors.csat import csat_pending
 from conversations.services.domains import origin_of
 from conversations.services.widget import (
     visitor_for_token,
