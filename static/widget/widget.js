@@ -28,7 +28,7 @@
   var storeKey = "parley-widget:" + token;
   var state = load();
   var config = { name: "Support", color: "#4f46e5", position: "bottom_right", greeting: "Hi! How can we help?", launcher_text: "Chat with us", max_message_chars: 5000, handoff: false, ratings: false };
-  var open = false, unread = 0, counting = false, source = null, streaming = {}, typingTimer = null, lastTyping = 0, askedContact = false;
+  var open = false, unread = 0, counting = false, source = null, streaming = {}, typingTimer = null, lastTyping = 0, askedContact = false, csatShown = {};
 
   function load() {
     try { return JSON.parse(localStorage.getItem(storeKey)) || {}; } catch (e) { return {}; }
@@ -88,6 +88,13 @@
     ".contact{display:grid;gap:6px;padding:10px 14px;background:#fff;border-top:1px solid #e5e7eb;font-size:13px}.contact[hidden]{display:none}",
     ".contact label{display:grid;gap:3px}.contact input{border:1px solid #d1d5db;border-radius:8px;padding:6px 8px;font-size:14px}",
     ".error{color:#b91c1c;font-size:12px;padding:0 12px}",
+    ".csat{align-self:stretch;background:#fff;border:1px solid #e5e7eb;border-radius:14px;padding:12px;font-size:14px}",
+    ".csat h3{margin:0 0 8px;font-size:15px}.csat p{margin:0}",
+    ".scale{display:flex;gap:6px;margin-bottom:8px}.scale button{flex:1;min-width:0;border:1px solid #d1d5db;background:#fff;border-radius:8px;padding:8px 0;font-size:15px;font-weight:600;cursor:pointer;color:#111827}",
+    ".scale button[aria-pressed=true]{background:var(--c);border-color:var(--c);color:#fff}",
+    ".ends{display:flex;justify-content:space-between;font-size:11px;color:#6b7280;margin:-4px 0 8px}",
+    ".csat label{display:grid;gap:3px;font-size:13px}.csat textarea{height:60px;width:100%;flex:none}",
+    ".csat .send{margin-top:8px;padding:8px 14px}.csat .send[disabled]{opacity:.5;cursor:not-allowed}",
     ".sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}",
     "@media (max-width:480px){.panel{inset:0;width:100vw;max-width:none;height:100%;max-height:none;border-radius:0;bottom:0}}"
   ].join("\n");
@@ -224,6 +231,61 @@
     $(".error").textContent = error && error.message ? error.message : "Something went wrong. Try again.";
   }
 
+  // ---------- satisfaction (CSAT) ----------
+  var RATING_WORDS = ["", "Bad", "Poor", "Okay", "Good", "Great"];
+  function askCsat(survey, conversationUuid) {
+    if (!survey || !conversationUuid || csatShown[survey.id]) return;
+    csatShown[survey.id] = true;
+    var card = document.createElement("div");
+    card.className = "csat";
+    card.setAttribute("data-csat-survey", survey.id);
+    var heading = "pw-csat-" + survey.id;
+    card.innerHTML = "<h3 id='" + heading + "'></h3><div class='scale' role='group'></div><div class='ends' aria-hidden='true'><span>Bad</span><span>Great</span></div>" +
+      "<label>Anything to add? (optional) <textarea maxlength='2000'></textarea></label><button class='send' type='button' disabled>Send rating</button>";
+    card.querySelector("h3").textContent = survey.question || "How did we do?";
+    var scale = card.querySelector(".scale"), chosen = 0, submit = card.querySelector(".send");
+    scale.setAttribute("aria-labelledby", heading);
+    [1, 2, 3, 4, 5].forEach(function (value) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.textContent = String(value);
+      button.setAttribute("aria-label", value + " out of 5, " + RATING_WORDS[value]);
+      button.setAttribute("aria-pressed", "false");
+      button.addEventListener("click", function () {
+        chosen = value;
+        scale.querySelectorAll("button").forEach(function (b) { b.setAttribute("aria-pressed", String(b === button)); });
+        submit.disabled = false;
+      });
+      scale.appendChild(button);
+    });
+    function thanks() {
+      card.innerHTML = "<p role='status'>Thank you for your feedback!</p>";
+    }
+    submit.addEventListener("click", function () {
+      if (!chosen) return;
+      submit.disabled = true;
+      var path = base + "/api/v1/conversations/" + encodeURIComponent(conversationUuid) + "/csat?" + new URLSearchParams({ website_token: token }).toString();
+      fetch(path, {
+        method: "POST", mode: "cors", credentials: "omit",
+        headers: { "Content-Type": "application/json", "X-Visitor-Token": state.visitorToken || "" },
+        body: JSON.stringify({ rating: chosen, comment: card.querySelector("textarea").value.trim() })
+      }).then(function (response) {
+        if (response.ok || response.status === 409) { thanks(); return; }
+        return response.json().then(function (data) { throw new Error(data.error || "The rating was not sent."); });
+      }).catch(function (error) { submit.disabled = false; showError(error); });
+    });
+    log.appendChild(card);
+    log.scrollTop = log.scrollHeight;
+    if (counting && !open) { unread += 1; showBadge(); }
+  }
+
+  function checkCsat() {
+    if (!state.conversationId) return Promise.resolve();
+    return request("GET", "conversations", null, { conversation_id: state.conversationId })
+      .then(function (conversation) { if (conversation && conversation.csat) askCsat(conversation.csat, conversation.uuid); })
+      .catch(function () { /* the messages call reports problems */ });
+  }
+
   // ---------- conversation ----------
   function refresh() {
     if (!state.conversationId) return Promise.resolve();
@@ -262,7 +324,11 @@
       typingTimer = setTimeout(function () { $(".typing").textContent = ""; }, 4000);
     });
     source.addEventListener("conversation.updated", function () { refresh(); });
-    source.addEventListener("resync", function () { refresh(); });
+    source.addEventListener("csat.requested", function (event) {
+      var data = JSON.parse(event.data);
+      askCsat({ id: data.id, question: data.question }, data.conversation_uuid);
+    });
+    source.addEventListener("resync", function () { refresh().then(checkCsat); });
   }
 
   function send(text) {
@@ -336,7 +402,7 @@
       return;
     }
     request("GET", "config").then(function (remote) { Object.assign(config, remote); apply(); }).catch(showError)
-      .then(function () { return state.conversationId && refresh().then(listen); })
+      .then(function () { return state.conversationId && refresh().then(checkCsat).then(listen); })
       .then(function () { counting = true; });  // what was there before a reload is not news
   }
   if (document.body) start(); else document.addEventListener("DOMContentLoaded", start);

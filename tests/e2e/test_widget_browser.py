@@ -224,3 +224,68 @@ def test_the_bot_answers_in_the_widget_with_sources_and_is_rated(
     screenshot(visitor, "widget-bot-answer", full_page=False)
     assert ChatMessage.objects.filter(message__conversation__inbox=domain.inbox, rating=1).count() == 1
     context.close()
+
+
+def test_the_visitor_rates_the_resolved_conversation_and_the_agent_sees_it(
+    browser, live_server, e2e_admin, host_site
+):
+    from conversations.models import CsatSurvey
+
+    host, domain = host_site
+    visitor_context = browser.new_context(viewport={"width": 1280, "height": 800})
+    visitor = visitor_context.new_page()
+    errors: list[str] = []
+    visitor.on("pageerror", lambda error: errors.append(str(error)))
+    visitor.goto(host.url)
+    visitor.get_by_role("button", name="Chat with us").click()
+    dialog = visitor.get_by_role("dialog")
+    visitor.get_by_label("Your email").fill("robin@example.com")
+    visitor.get_by_label("Your message").fill("Can I change the delivery address?")
+    visitor.get_by_label("Your message").press("Enter")
+    expect(dialog.locator(".me")).to_contain_text("delivery address")
+    conversation = Conversation.objects.get(inbox=domain.inbox)
+
+    # the agent resolves it on the conversation page; the open widget asks at once
+    agent_context = browser.new_context(viewport={"width": 1360, "height": 860})
+    agent = agent_context.new_page()
+    login(agent, live_server, e2e_admin.user.email)
+    agent.goto(f"{live_server.url}/inbox/c/{conversation.uuid}/")
+    agent.locator("#prop-status").select_option(label="Resolved")
+    question = dialog.locator(".csat")
+    expect(question).to_contain_text("How did we do?", timeout=20_000)
+
+    # a reload still shows the pending question (from the conversation payload), once
+    visitor.reload()
+    visitor.get_by_role("button", name="Chat with us").click()
+    dialog = visitor.get_by_role("dialog")
+    question = dialog.locator(".csat")
+    expect(question).to_have_count(1)
+    send = question.get_by_role("button", name="Send rating")
+    expect(send).to_be_disabled()
+    four = question.get_by_role("button", name="4 out of 5, Good")
+    screenshot(visitor, "widget-csat-question", full_page=False)
+    four.focus()
+    visitor.keyboard.press("Enter")  # keyboard works: the buttons are real buttons
+    expect(four).to_have_attribute("aria-pressed", "true")
+    question.get_by_label("Anything to add? (optional)").fill("Quick answer, thanks!")
+    send.click()
+    expect(dialog.locator(".csat")).to_contain_text("Thank you for your feedback!")
+    screenshot(visitor, "widget-csat", full_page=False)
+
+    survey = CsatSurvey.objects.get(conversation=conversation)
+    assert (survey.rating, survey.comment) == (4, "Quick answer, thanks!")
+    # the agent's open page shows the rating without a reload
+    rating = agent.locator("#cv-csat")
+    expect(rating).to_contain_text("4/5", timeout=20_000)
+    expect(rating).to_contain_text("Quick answer, thanks!")
+    expect(agent.get_by_role("img", name="Rated 4 out of 5")).to_be_visible()
+    screenshot(agent, "conversation-csat", full_page=False)
+
+    # answered: a reload does not ask again
+    visitor.reload()
+    visitor.get_by_role("button", name="Chat with us").click()
+    expect(visitor.get_by_role("dialog").locator(".me")).to_contain_text("delivery address")
+    expect(visitor.get_by_role("dialog").locator(".csat")).to_have_count(0)
+    assert errors == []
+    for context in (visitor_context, agent_context):
+        context.close()
