@@ -32,6 +32,7 @@ from conversations.services.merge import conversation_merge
 from conversations.services.messages import message_create, message_retry
 from conversations.views.common import agent_or_404, conversation_or_404, team_or_404
 from conversations.views.conversation import action_done, action_refused, render_parts
+from conversations.views.queue import page_query, queue_for
 from helpdesk.errors import DomainError
 from helpdesk.models import Role
 from helpdesk.views.access import member_view
@@ -96,13 +97,30 @@ def reply(request, tenant, uuid):
 
 @_post
 def set_status(request, tenant, uuid):
+    """After a resolve (or close) from the conversation page of a list, the list's next
+    conversation opens (the queue is read before the change, while this one is still in it)."""
     conversation = conversation_or_404(tenant, uuid)
+    queue = queue_for(request, tenant, conversation, page_query(request))
     try:
         status = status_by_name(organization=tenant.organization, name=request.POST.get("status", ""))
         conversation_set_status(conversation=conversation, status=status, actor=tenant.membership)
     except DomainError as error:
         return action_refused(request, tenant, conversation, error)
-    return action_done(request, tenant, conversation, f"Status set to {status.name}")
+    done = f"Status set to {status.name}"
+    if (
+        queue is not None
+        and queue.next_url
+        and status.category in (StatusCategory.RESOLVED, StatusCategory.CLOSED)
+    ):
+        messages.success(
+            request, f"#{conversation.reference_number} {status.name.lower()}; here is the next one."
+        )
+        if request.htmx:
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = queue.next_url
+            return response
+        return redirect(queue.next_url)
+    return action_done(request, tenant, conversation, done)
 
 
 @_post

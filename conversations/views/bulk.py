@@ -90,7 +90,9 @@ def _respond(request, tenant, message: str, level: str, undo: bool):
     context = list_context(request, tenant, QueryDict(list_query), target="conv-list")
     context["bulk_notice"] = notice
     response = render(request, "conversations/inbox/_bulk_result.html", context)
-    return with_toast(response, message, level)
+    return (
+        with_toast(response, message, level) if level == "error" else response
+    )  # success: the notice (with undo)
 
 
 @require_POST

@@ -14,13 +14,14 @@ from conversations.forms import PRIORITY_CHOICES, SNOOZE_CHOICES, ComposerForm, 
 from conversations.models import Channel, MessageType, StatusCategory
 from conversations.selectors import catalog
 from conversations.selectors.contacts import contact_notes
-from conversations.selectors.csat import csat_list
 from conversations.selectors.conversations import previous_conversations
+from conversations.selectors.csat import csat_list
 from conversations.selectors.messages import message_list
 from conversations.selectors.ui import merge_candidates, thread_fingerprint
 from conversations.services.conversations import conversation_mark_seen
 from conversations.services.sla import STOPPED
 from conversations.views.common import active_agents, conversation_or_404, with_toast
+from conversations.views.queue import queue_for
 from helpdesk import selectors as core_selectors
 from helpdesk.models import Role
 from helpdesk.views.access import member_view
@@ -146,6 +147,7 @@ def conversation_detail(request, tenant, uuid):
     conversation = conversation_or_404(tenant, uuid)
     conversation_mark_seen(conversation=conversation, membership=tenant.membership)
     context = workspace_context(request, tenant, conversation)
+    context["queue"] = queue_for(request, tenant, conversation)
     return render(request, "conversations/conversation/page.html", context)
 
 

@@ -81,6 +81,22 @@
     }
   }, true);
 
+  /* "Save current view" sends the filter bar as it is now (htmx changed it since the page was
+     rendered), every filter that is set, the empty ones too (so "Any priority" is kept). */
+  document.addEventListener("submit", function (event) {
+    var save = event.target;
+    if (!save.matches("[data-save-view]")) return;
+    var bar = document.getElementById("inbox-filters");
+    if (!bar) return;
+    save.querySelectorAll("[data-view-filter]").forEach(function (input) { input.remove(); });
+    new FormData(bar).forEach(function (value, name) {
+      if (name === "tab" || name === "sort" || name === "csrfmiddlewaretoken") return;
+      var input = document.createElement("input");
+      input.type = "hidden"; input.name = name; input.value = value; input.dataset.viewFilter = "";
+      save.appendChild(input);
+    });
+  }, true);
+
   /* The list pane beside an open conversation keeps its scroll position from page to page. */
   var SCROLL_KEY = "parley:list-scroll";
   function listPane() { return document.querySelector("[data-list-pane] .conv-list"); }
