@@ -1,11 +1,12 @@
 """Celery tasks of the conversations app: thin wrappers that call services.
 
 Periodic ones (``CELERY_BEAT_SCHEDULE``): ``snooze_wake`` and ``sla_check`` every minute,
-``auto_assign`` every two minutes, ``fail_interrupted_deliveries`` every minute."""
+``auto_assign`` every two minutes, ``fail_interrupted_deliveries`` every minute,
+``mailboxes_poll_due`` every 15 seconds (each mailbox at its own interval)."""
 
 from celery import shared_task
 
-from conversations.services import assignment, lifecycle, messages, sla_breaches
+from conversations.services import assignment, lifecycle, mailboxes, messages, sla_breaches
 
 
 @shared_task
@@ -38,3 +39,15 @@ def sla_check() -> int:
 def auto_assign() -> int:
     """Round robin for team conversations still waiting for an agent."""
     return assignment.auto_assign_pending()
+
+
+@shared_task
+def mailboxes_poll_due() -> int:
+    """Periodic: queue the poll of each email inbox's mailbox whose interval has passed."""
+    return mailboxes.mailboxes_poll_due()
+
+
+@shared_task
+def mailbox_poll(mailbox_id: int) -> int | None:
+    """Import a mailbox's new mail (a no-op while another poll holds it). Safe to run twice."""
+    return mailboxes.mailbox_poll(mailbox_id=mailbox_id)

@@ -8,8 +8,9 @@ from helpdesk.models import Role
 from helpdesk.services import api_keys
 from tests.factories import MembershipFactory, OrganizationFactory
 
-# fake_ollama, unreachable_ollama_host, ollama_down…; broker_down (the jobs layer's tests)
-pytest_plugins = ["tests.ollama_fixtures", "tests.broker"]
+# fake_ollama, unreachable_ollama_host, ollama_down…; broker_down (the jobs layer's tests);
+# dovecot and smtp_receiver (the email channel's real IMAP and SMTP servers)
+pytest_plugins = ["tests.ollama_fixtures", "tests.broker", "tests.conversations.mail_servers"]
 
 PASSWORD = "correct-horse-battery"
 

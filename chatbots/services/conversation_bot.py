@@ -1,13 +1,15 @@
 """The bot as a participant of conversations.
 
-A ``message.created`` event of a contact's message in a ``web`` or ``api`` inbox queues
+A ``message.created`` event of a contact's message in a ``web``, ``api`` or ``email`` inbox queues
 ``conversation_bot_answer`` (queue ``ai``). The bot answers while the conversation is
 bot-handled: its inbox has an active ``InboxBot`` with an active chatbot, nobody is assigned, no
 agent has replied and it was not handed off. The answer streams to the conversation's real-time
 topic (``message.delta``, live only) and is then stored as a ``bot`` message (``message.created``)
 whose AI record (sources, confidence, mode, rating…) is a ``ChatMessage`` of the conversation's
 chat session. Private notes, agents', system and bot messages are never answered; answering the
-same message twice posts one answer.
+same message twice posts one answer. An email inbox follows its mailbox's ``bot_mode``:
+``answer`` mails the answer, ``draft`` (the default) posts it as a private note for an agent
+to send, ``off`` keeps the bot out.
 
 Chat sessions of the chat API (``chat/message``) carry a conversation too: their questions and
 answers are mirrored as contact and bot messages by ``question_message_link`` and
@@ -23,12 +25,13 @@ from django.utils import timezone
 
 from chatbots.models import ChatMessage, ChatSession, InboxBot, MessageRole
 from chatbots.models.chat import AnswerMode
-from conversations.models import Channel, Conversation, Message, MessageType, SenderType
+from conversations.content import sanitize
+from conversations.models import BotMode, Channel, Conversation, Mailbox, Message, MessageType, SenderType
 from helpdesk import jobs
 
 logger = logging.getLogger(__name__)
 
-BOT_CHANNELS = (Channel.WEB, Channel.API)
+BOT_CHANNELS = (Channel.WEB, Channel.API, Channel.EMAIL)
 # Sessions the bot opened for a conversation (not by the chat API, which answers by itself).
 CONVERSATION_CONTEXT = "conversation_bot"
 
@@ -66,9 +69,17 @@ def conversation_bot(conversation: Conversation) -> InboxBot | None:
     )
     if inbox_bot is None or inbox_bot.inbox.channel not in BOT_CHANNELS:
         return None
+    if inbox_bot.inbox.channel == Channel.EMAIL and email_bot_mode(inbox_bot.inbox_id) == BotMode.OFF:
+        return None
     if _agent_replied(conversation) or is_handed_off(conversation):
         return None
     return inbox_bot
+
+
+def email_bot_mode(inbox_id: int) -> str:
+    """What the bot does in an email inbox (its mailbox's ``bot_mode``; draft without one)."""
+    mode = Mailbox.objects.filter(inbox_id=inbox_id).values_list("bot_mode", flat=True).first()
+    return mode or BotMode.DRAFT
 
 
 def on_message_created(organization, name: str, payload: dict) -> None:
@@ -209,9 +220,21 @@ def answer_message_record(*, answer: ChatMessage) -> Message | None:
         )
         if session.context.get(CONVERSATION_CONTEXT) and conversation_bot(conversation) is None:
             return None
-        message = message_create(
-            conversation=conversation, content=answer.content, actor=None, sender_type=SenderType.BOT
-        )
+        if (
+            conversation.inbox.channel == Channel.EMAIL
+            and email_bot_mode(conversation.inbox_id) == BotMode.DRAFT
+        ):
+            message = message_create(
+                conversation=conversation,
+                content=f"<p><strong>Suggested reply by the bot</strong> (not sent):</p>{sanitize(answer.content)[0]}",
+                actor=None,
+                sender_type=SenderType.SYSTEM,
+                private=True,
+            )
+        else:
+            message = message_create(
+                conversation=conversation, content=answer.content, actor=None, sender_type=SenderType.BOT
+            )
         ChatMessage.objects.filter(pk=answer.pk).update(message=message)
         answer.message = message
     return message

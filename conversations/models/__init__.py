@@ -15,6 +15,15 @@ from conversations.models.conversations import (
 from conversations.models.csat import CsatSurvey
 from conversations.models.domains import Domain, WidgetPosition, WidgetVisitor
 from conversations.models.inboxes import Channel, Inbox
+from conversations.models.mailboxes import (
+    AfterImport,
+    BotMode,
+    EmailDirection,
+    EmailOutcome,
+    EmailRecord,
+    Mailbox,
+    MailboxSecurity,
+)
 from conversations.models.messages import (
     Attachment,
     Message,
@@ -26,6 +35,13 @@ from conversations.models.sla import BusinessHours, RoundRobinState, SLABreach, 
 from conversations.models.workflow import CannedResponse, Macro, SavedView, ViewVisibility
 
 __all__ = [
+    "AfterImport",
+    "BotMode",
+    "EmailDirection",
+    "EmailOutcome",
+    "EmailRecord",
+    "Mailbox",
+    "MailboxSecurity",
     "Attachment",
     "BusinessHours",
     "CannedResponse",

@@ -104,12 +104,16 @@ def message_create(
         )
         meta["from"] = [contact.email] if contact.email else []
     elif sender_type in (SenderType.SYSTEM, SenderType.BOT):
+        # The bot's answer on an email inbox is mailed like an agent's reply.
+        bot_mail = sender_type == SenderType.BOT and channels.needs_delivery(conversation.inbox.channel)
         message_type, status, sender_agent, sender_contact = (
             MessageType.OUTGOING,
-            MessageStatus.SENT,
+            MessageStatus.PENDING if bot_mail else MessageStatus.SENT,
             None,
             None,
         )
+        if bot_mail and not meta["to"] and contact.email:
+            meta["to"] = [contact.email]
     else:
         if actor is None:
             raise ConversationError("An agent reply needs an acting agent.", field="sender_type")

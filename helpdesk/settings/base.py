@@ -107,6 +107,8 @@ elif DATABASES["default"]["ENGINE"].endswith("postgresql") and env.bool("DATABAS
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Seconds an API-key lookup is cached (helpdesk.credential_cache; revocation drops it at once).
+API_CREDENTIAL_CACHE_SECONDS = env.int("API_CREDENTIAL_CACHE_SECONDS", default=5)
 
 AUTH_USER_MODEL = "helpdesk.User"
 AUTH_PASSWORD_VALIDATORS = [
@@ -208,18 +210,22 @@ CELERY_TASK_SOFT_TIME_LIMIT = JOBS_SOFT_TIME_LIMIT
 if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": JOBS_VISIBILITY_TIMEOUT}
 CELERY_BEAT_SCHEDULE: dict = {}  # apps add their periodic tasks in AppConfig.ready()
-# Conversations: wake snoozed conversations, record SLA breaches, round-robin waiting ones.
+# Conversations: wake snoozed ones, record SLA breaches, round-robin waiting ones, poll mailboxes.
 CELERY_BEAT_SCHEDULE.update(
     {
         "conversations-snooze-wake": {"task": "conversations.tasks.snooze_wake", "schedule": 60.0},
         "conversations-sla-check": {"task": "conversations.tasks.sla_check", "schedule": 60.0},
         "conversations-auto-assign": {"task": "conversations.tasks.auto_assign", "schedule": 120.0},
+        "conversations-mailboxes-poll": {"task": "conversations.tasks.mailboxes_poll_due", "schedule": 15.0},
         "conversations-fail-interrupted-deliveries": {
             "task": "conversations.tasks.fail_interrupted_deliveries",
             "schedule": 60.0,
         },
     }
 )
+MAILBOX_POLL_BATCH = env.int("MAILBOX_POLL_BATCH", default=200)  # mails per poll of an email inbox
+MAILBOX_LEASE_SECONDS = env.int("MAILBOX_LEASE_SECONDS", default=600)  # one poll at a time per mailbox
+MAILBOX_SENDER_LIMIT_PER_HOUR = env.int("MAILBOX_SENDER_LIMIT_PER_HOUR", default=30)  # 0: no limit
 # Jobs: fail running operations whose worker stopped (no progress for OPERATION_STALE_SECONDS).
 CELERY_BEAT_SCHEDULE["operations-fail-stale"] = {
     "task": "helpdesk.tasks.fail_stale_operations",

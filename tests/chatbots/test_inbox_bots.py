@@ -24,11 +24,9 @@ def test_inbox_bot_for_an_inbox_without_bot_is_none(org):
     assert inbox_bot_for(InboxFactory(organization=org, channel="api")) is None
 
 
-@pytest.mark.parametrize("case", ["other_inbox", "other_bot", "email"])
-def test_inbox_bot_set_refuses_foreign_objects_and_email_inboxes(org, other_org, case):
+@pytest.mark.parametrize("case", ["other_inbox", "other_bot"])
+def test_inbox_bot_set_refuses_foreign_objects(org, other_org, case):
     inbox = InboxFactory(organization=other_org if case == "other_inbox" else org, channel="web")
-    if case == "email":
-        inbox = InboxFactory(organization=org, channel="email")
     chatbot = ChatbotFactory(organization=other_org if case == "other_bot" else org)
 
     with pytest.raises(InboxBotError):
