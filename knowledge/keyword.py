@@ -3,26 +3,23 @@
 Two backends, chosen by ``KNOWLEDGE_KEYWORD_BACKEND`` (``auto`` picks by database):
 - ``postgres``: PostgreSQL full-text search on stored ``tsvector`` columns with GIN indexes
   (migration 0003), ranked with ``ts_rank_cd``. Scales with the database.
-- ``bm25``: Okapi BM25 (the formula of ``rank_bm25``) over an inverted index of the
-  organization's chunks and items, built in memory on first use and rebuilt when the
-  organization's knowledge changes (detected from the database, so every process agrees).
-  Scoring touches only the postings of the query's terms."""
+- ``bm25``: BM25 with English stemming and stopwords (``knowledge.bm25``, on ``bm25s``) over
+  the organization's chunks and items, built in memory on first use and rebuilt when the
+  organization's knowledge changes (detected from the database, so every process agrees)."""
 
 from __future__ import annotations
 
-import math
 import re
 import threading
-from collections import Counter, OrderedDict
-from dataclasses import dataclass
+from collections import OrderedDict
 
-import numpy as np
 from django.conf import settings
 from django.db import connection
 from django.db.models import BooleanField, Count, FloatField, Max, Q, Subquery
 from django.db.models.expressions import RawSQL
 
 from knowledge import selectors
+from knowledge.bm25 import Bm25Index, KeywordHit
 from knowledge.models import Chunk, Document, DocumentStatus, KnowledgeItem
 from knowledge.scope import SourceScope
 
@@ -38,97 +35,11 @@ def tokenize(text: str) -> list[str]:
     return [token for token in _TOKEN.findall(text.lower()) if len(token) > 1 and token not in STOPWORDS]
 
 
-@dataclass(frozen=True)
-class KeywordHit:
-    key: str  # "doc-{document_id}-{index}" or "kb-{item_id}", the vector ids
-    score: float
-
-
 def backend() -> str:
     configured = str(settings.KNOWLEDGE_KEYWORD_BACKEND).lower()
     if configured in ("bm25", "postgres"):
         return configured if configured == "bm25" or connection.vendor == "postgresql" else "bm25"
     return "postgres" if connection.vendor == "postgresql" else "bm25"
-
-
-class Bm25Index:
-    """An inverted index with BM25 (k1=1.5, b=0.75, idf floor epsilon·mean idf, as rank_bm25)."""
-
-    def __init__(self, keys, document_ids, kb_item_ids, categories, texts, k1=1.5, b=0.75, epsilon=0.25):
-        self.keys = list(keys)
-        self.document_ids = np.asarray(document_ids, dtype=np.int64)
-        self.kb_item_ids = np.asarray(kb_item_ids, dtype=np.int64)
-        self.category_codes: dict[str, int] = {}
-        self.categories = np.asarray(
-            [self.category_codes.setdefault(category, len(self.category_codes)) for category in categories],
-            dtype=np.int64,
-        )
-        self.k1, self.b = k1, b
-        postings: dict[str, tuple[list[int], list[int]]] = {}
-        lengths = []
-        for position, text in enumerate(texts):
-            counts = Counter(tokenize(text))
-            lengths.append(sum(counts.values()))
-            for term, frequency in counts.items():
-                entry = postings.setdefault(term, ([], []))
-                entry[0].append(position)
-                entry[1].append(frequency)
-        self.size = len(self.keys)
-        self.lengths = np.asarray(lengths, dtype=np.float32)
-        self.average_length = float(self.lengths.mean()) if self.size else 0.0
-        idf = {
-            term: math.log((self.size - len(p[0]) + 0.5) / (len(p[0]) + 0.5)) for term, p in postings.items()
-        }
-        floor = epsilon * (sum(idf.values()) / len(idf)) if idf else 0.0
-        self.postings = {
-            term: (
-                np.asarray(p[0], dtype=np.int64),
-                np.asarray(p[1], dtype=np.float32),
-                idf[term] if idf[term] > 0 else floor,
-            )
-            for term, p in postings.items()
-        }
-
-    def mask(self, scope: SourceScope) -> np.ndarray:
-        is_document = self.document_ids >= 0
-        is_item = self.kb_item_ids >= 0
-        categories = np.isin(
-            self.categories,
-            [self.category_codes[c] for c in scope.allowed_categories if c in self.category_codes],
-        )
-        documents = is_document & (
-            True
-            if scope.unrestricted
-            else (np.isin(self.document_ids, scope.allowed_document_ids) | categories)
-        )
-        items = is_item & (
-            True
-            if scope.unrestricted
-            else (np.isin(self.kb_item_ids, scope.allowed_kb_item_ids) | categories)
-        )
-        return (documents if scope.documents_possible else False) | (
-            items if scope.kb_items_possible else False
-        )
-
-    def search(self, query: str, scope: SourceScope, limit: int) -> list[KeywordHit]:
-        if not self.size:
-            return []
-        scores = np.zeros(self.size, dtype=np.float32)
-        normalizer = self.k1 * (1 - self.b + self.b * self.lengths / max(self.average_length, 1e-9))
-        for term in set(tokenize(query)):
-            posting = self.postings.get(term)
-            if posting is None:
-                continue
-            positions, frequencies, idf = posting
-            scores[positions] += idf * frequencies * (self.k1 + 1) / (frequencies + normalizer[positions])
-        scores[~np.asarray(self.mask(scope), dtype=bool)] = 0
-        candidates = np.flatnonzero(scores > 0)
-        if not len(candidates):
-            return []
-        if len(candidates) > limit:
-            candidates = candidates[np.argpartition(-scores[candidates], limit - 1)[:limit]]
-        ordered = candidates[np.argsort(-scores[candidates], kind="stable")]
-        return [KeywordHit(key=self.keys[i], score=float(scores[i])) for i in ordered]
 
 
 _indexes: OrderedDict[int, tuple[tuple, Bm25Index]] = OrderedDict()

@@ -29,6 +29,7 @@ from conversations.services import defaults
 from conversations.services.activity import activity_build, actor_name, emit_updated
 from conversations.services.assignment import conversation_assign_team
 from conversations.services.catalog import priority_value, tags_get_or_create
+from conversations.services.csat import csat_conversations_resolved
 from conversations.services.lifecycle import parse_snooze_until
 from conversations.services.merge import conversation_merge
 from conversations.services.sla import SLA_FIELDS, policy_matches, sla_recompute
@@ -227,6 +228,10 @@ def _apply_status(
         ["status", "snoozed_until", "resolved_at", "closed_at", "sla_policy", *SLA_FIELDS],
         activities,
     )
+    if status.category == StatusCategory.RESOLVED:  # each newly resolved one asks for CSAT once
+        csat_conversations_resolved(
+            conversations=[c for c, _, category in events if category != StatusCategory.RESOLVED]
+        )
     for conversation, changes, category in events:
         emit_updated(conversation, changes=changes, previous_category=category)
     return changed, previous

@@ -430,3 +430,42 @@ def test_the_admin_lists_surveys_read_only(client, emailed, db):
     detail = client.get(reverse("admin:conversations_csatsurvey_change", args=[survey.pk]))
     assert detail.status_code == 200
     assert client.get(reverse("admin:conversations_csatsurvey_add")).status_code == 403
+
+
+def test_a_bulk_resolve_asks_each_newly_resolved_conversation_in_a_fixed_number_of_queries(
+    public, domain, admin, django_assert_max_num_queries
+):
+    from conversations.models import Status
+    from conversations.services.bulk import conversations_bulk_set_status
+
+    ids = [start(public, domain, message=f"Question {n}", email=f"v{n}@example.com")["id"] for n in range(2)]
+    resolved = Status.objects.get(organization=admin.organization, name="Resolved")
+    with django_assert_max_num_queries(40) as small:
+        conversations_bulk_set_status(actor=admin, conversation_ids=ids, status=resolved)
+    small_count = len(small)  # read now: each request of the test client resets the query log
+    assert CsatSurvey.objects.filter(conversation_id__in=ids, resolution_seq=1).count() == 2
+
+    more = [start(public, domain, message=f"Other {n}", email=f"w{n}@example.com")["id"] for n in range(6)]
+    with django_assert_max_num_queries(small_count):
+        conversations_bulk_set_status(actor=admin, conversation_ids=more, status=resolved)
+    assert CsatSurvey.objects.filter(conversation_id__in=more).count() == 6
+    # already resolved ones are not asked twice
+    conversations_bulk_set_status(actor=admin, conversation_ids=ids + more, status=resolved)
+    assert CsatSurvey.objects.count() == 8
+
+
+def test_the_agents_list_costs_a_fixed_number_of_queries(
+    agent_api, org, admin, django_assert_max_num_queries
+):
+    inbox = inbox_create(organization=org, name="Support mail", channel="email", email="help@acme.test")
+    conversation = make_conversation(org, inbox=inbox)
+    resolve(conversation, admin)
+    url = f"/api/v1/conversations/{conversation.uuid}/csat"
+    with django_assert_max_num_queries(20) as one:
+        assert agent_api.get(url).json()["count"] == 1
+    one_count = len(one)  # read now: each request of the test client resets the query log
+    for _ in range(4):
+        conversation_reopen(conversation=conversation, actor=admin, reason="again")
+        resolve(conversation, admin)
+    with django_assert_max_num_queries(one_count):
+        assert agent_api.get(url).json()["count"] == 5
