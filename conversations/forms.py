@@ -250,7 +250,7 @@ class CsatForm(forms.Form):
         choices=[(5, "5 · Great"), (4, "4 · Good"), (3, "3 · Okay"), (2, "2 · Poor"), (1, "1 · Bad")],
         coerce=int,
         widget=forms.RadioSelect,
-        label="How did we do?",
+        label="Your rating",
         error_messages={"required": "Choose a rating from 1 to 5."},
     )
     comment = forms.CharField(
