@@ -12,8 +12,10 @@ from conversations.models import (
     Conversation,
     CsatSurvey,
     Domain,
+    EmailRecord,
     Inbox,
     Macro,
+    Mailbox,
     Message,
     SavedView,
     SLABreach,
@@ -229,6 +231,73 @@ class CsatSurveyAdmin(admin.ModelAdmin):
     date_hierarchy = "asked_at"
     raw_id_fields = ("organization", "conversation", "contact", "inbox")
     readonly_fields = [field.name for field in CsatSurvey._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Mailbox)
+class MailboxAdmin(admin.ModelAdmin):
+    """Read-only (settings change on the inbox's Mailbox page, through ``mailbox_save``; the
+    passwords are never shown); actions test the connection and queue a poll."""
+
+    list_display = (
+        "inbox",
+        "username",
+        "host",
+        "folder",
+        "enabled",
+        "bot_mode",
+        "last_poll_at",
+        "last_error",
+    )
+    list_filter = ("enabled", "bot_mode", "security", "organization")
+    search_fields = ("inbox__name", "username", "host")
+    list_select_related = ("inbox",)
+    exclude = ("password_encrypted", "smtp_password_encrypted")
+    readonly_fields = [
+        field.name
+        for field in Mailbox._meta.fields
+        if field.name not in ("password_encrypted", "smtp_password_encrypted")
+    ]
+    actions = ["test_connection", "poll_now"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Test the IMAP connection")
+    def test_connection(self, request, queryset):
+        from conversations.services.mailboxes import mailbox_test_connection
+
+        for mailbox in queryset:
+            try:
+                self.message_user(request, f"{mailbox}: {mailbox_test_connection(mailbox=mailbox)}")
+            except DomainError as error:
+                self.message_user(request, f"{mailbox}: {error.message}", level=messages.ERROR)
+
+    @admin.action(description="Poll now")
+    def poll_now(self, request, queryset):
+        from conversations.services.mailboxes import mailboxes_poll_now
+
+        self.message_user(request, f"{mailboxes_poll_now(mailboxes=list(queryset))} poll(s) queued.")
+
+
+@admin.register(EmailRecord)
+class EmailRecordAdmin(admin.ModelAdmin):
+    """Read-only: the Message-IDs of the mail an email inbox imported, dropped or sent."""
+
+    list_display = ("header_id", "direction", "outcome", "sender", "inbox", "uid", "created_at")
+    list_filter = ("direction", "outcome", "organization")
+    search_fields = ("header_id", "sender")
+    list_select_related = ("inbox",)
+    raw_id_fields = ("organization", "inbox", "message")
+    readonly_fields = [field.name for field in EmailRecord._meta.fields]
 
     def has_add_permission(self, request):
         return False

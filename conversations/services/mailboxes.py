@@ -179,6 +179,16 @@ def mailbox_poll(*, mailbox_id: int, limit: int | None = None) -> int | None:
     return imported
 
 
+def mailboxes_poll_now(*, mailboxes: list[Mailbox]) -> int:
+    """Queue a poll of each of ``mailboxes`` now (an admin's "Poll now")."""
+    from conversations import tasks  # tasks import services
+    from helpdesk import jobs
+
+    for mailbox in mailboxes:
+        jobs.enqueue_on_commit(tasks.mailbox_poll, mailbox.pk)
+    return len(mailboxes)
+
+
 def mailboxes_poll_due(*, now: datetime | None = None) -> int:
     """Periodic: queue a poll of every enabled mailbox whose interval has passed (its inbox
     enabled too). Returns how many were queued."""
