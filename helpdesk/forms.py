@@ -8,7 +8,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 
 from helpdesk.events import EVENT_NAMES
-from helpdesk.models import Availability, Membership, Role
+from helpdesk.models import Availability, Membership, Organization, Role
 from helpdesk.models.api_key import ApiKeyPermission
 from helpdesk.models.team import AssignmentType
 from helpdesk.selectors import team_list
@@ -126,6 +126,15 @@ class OrganizationSettingsForm(DomainErrorsMixin, forms.Form):
         help_text="One http(s) URL per line: the Ollama servers chatbots may use.",
     )
 
+    default_business_hours = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        empty_label="None: always open",
+        label="Default business hours",
+        help_text="Used where a team has no business hours of its own: outside them, the bot's hand-off "
+        "tells visitors when the team is back and asks for an email.",
+    )
+
     FIELDS = (
         "name",
         "logo_url",
@@ -137,11 +146,19 @@ class OrganizationSettingsForm(DomainErrorsMixin, forms.Form):
         "chat_system_message",
         "allowed_outbound_hosts",
         "ollama_endpoints",
+        "default_business_hours",
     )
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The conversations app's schedules, read from the model field (the helpdesk imports no app).
+        hours = Organization._meta.get_field("default_business_hours").related_model
+        self.fields["default_business_hours"].queryset = hours.objects.filter(organization=organization)
 
     @classmethod
     def initial_for(cls, organization) -> dict:
         initial = {field: getattr(organization, field) for field in cls.FIELDS}
+        initial["default_business_hours"] = organization.default_business_hours_id
         initial["allowed_outbound_hosts"] = "\n".join(organization.allowed_outbound_hosts or [])
         initial["ollama_endpoints"] = "\n".join(organization.ollama_endpoints or [])
         return initial

@@ -39,7 +39,7 @@ def _usage_rows(organization) -> list[dict]:
 def organization_settings(request, tenant):
     organization = tenant.organization
     if request.method == "POST":
-        form = OrganizationSettingsForm(request.POST)
+        form = OrganizationSettingsForm(request.POST, organization=organization)
         if form.is_valid():
             try:
                 # A fresh copy: a refused change must not leak into this request's tenant.
@@ -54,6 +54,8 @@ def organization_settings(request, tenant):
                 messages.success(request, "Organization settings saved.")
                 return redirect("settings:organization")
     else:
-        form = OrganizationSettingsForm(initial=OrganizationSettingsForm.initial_for(organization))
+        form = OrganizationSettingsForm(
+            initial=OrganizationSettingsForm.initial_for(organization), organization=organization
+        )
     context = {"form": form, "usage_rows": _usage_rows(organization)}
     return render(request, "settings/organization.html", context, status=400 if form.errors else 200)
