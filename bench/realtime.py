@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import re
@@ -82,6 +83,54 @@ for kind in ("durable", "live", "message"):
         time.sleep(pause)
     time.sleep(1.0)
 """
+
+
+def bench_env(workdir: Path, redis_url: str = "", **overrides: str) -> dict:
+    """The environment of a benchmark's processes: the workspace's SQLite file and var folder,
+    eager Celery, the embedded real-time backend or Redis at ``redis_url``."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "helpdesk.settings",
+        "PARLEY_VAR_DIR": str(workdir),
+        "DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite3'}",
+        "SECRET_KEY": "bench-only-not-secret",
+        "DEBUG": "false",
+        "LOG_LEVEL": "WARNING",
+        "REALTIME_URL": redis_url or "embedded://",
+        "REDIS_URL": "",
+        "CELERY_TASK_ALWAYS_EAGER": "true",
+        "EMAIL_URL": "dummymail://",
+        "THROTTLE_ANON": "1000000/min",  # the reference requests are not a flood
+        "PYTHONPATH": str(ROOT),
+        **overrides,
+    }
+
+
+@contextlib.contextmanager
+def uvicorn_app(port: int, workers: int, env: dict):
+    """A real uvicorn serving ``helpdesk.asgi`` on loopback until the block ends."""
+    server = subprocess.Popen(
+        [PYTHON, "-m", "uvicorn", "helpdesk.asgi:application", "--host", "127.0.0.1", "--port", str(port),
+         "--lifespan", "off", "--log-level", "warning", "--workers", str(workers)],
+        cwd=ROOT, env=env, start_new_session=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=2).read()
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise SystemExit("uvicorn did not start") from None
+                time.sleep(0.3)
+        yield server
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
 
 
 def rss_kb(pid: int) -> int:
@@ -238,49 +287,15 @@ def main() -> None:
 
     workdir = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="parley-bench-realtime-"))
     workdir.mkdir(parents=True, exist_ok=True)
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "helpdesk.settings",
-        "PARLEY_VAR_DIR": str(workdir),
-        "DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite3'}",
-        "SECRET_KEY": "bench-only-not-secret",
-        "DEBUG": "false",
-        "LOG_LEVEL": "WARNING",
-        "REALTIME_URL": args.redis_url or "embedded://",
-        "REDIS_URL": "",
-        "CELERY_TASK_ALWAYS_EAGER": "true",
-        "EMAIL_URL": "dummymail://",
-        "THROTTLE_ANON": "1000000/min",  # the reference requests are not a flood
-        "PYTHONPATH": str(ROOT),
-    }
-    server = None
+    env = bench_env(workdir, args.redis_url)
     try:
         setup = subprocess.run(
             [PYTHON, "-c", SETUP], cwd=ROOT, env=env, capture_output=True, text=True, check=True
         )
         organization_id, conversation_uuid, agent_id, cookie = setup.stdout.split()[-4:]
-        server = subprocess.Popen(
-            [PYTHON, "-m", "uvicorn", "helpdesk.asgi:application", "--host", "127.0.0.1", "--port", str(args.port),
-             "--lifespan", "off", "--log-level", "warning", "--workers", str(args.workers)],
-            cwd=ROOT, env=env, start_new_session=True,
-        )  # fmt: skip
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{args.port}/health/", timeout=2).read()
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise SystemExit("uvicorn did not start") from None
-                time.sleep(0.3)
-        asyncio.run(measure(args, env, organization_id, conversation_uuid, agent_id, cookie, server))
+        with uvicorn_app(args.port, args.workers, env) as server:
+            asyncio.run(measure(args, env, organization_id, conversation_uuid, agent_id, cookie, server))
     finally:
-        if server is not None:
-            server.terminate()
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                server.kill()
         if not args.workdir:
             shutil.rmtree(workdir, ignore_errors=True)
 

@@ -34,7 +34,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import re
 import shutil
 import statistics
@@ -47,7 +46,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from realtime import describe, percentile, rss_kb  # noqa: E402  (bench/realtime.py)
+from realtime import bench_env, describe, percentile, rss_kb, uvicorn_app  # noqa: E402  (bench/realtime.py)
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -278,52 +277,21 @@ def main() -> None:
     workdir = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="parley-bench-widget-"))
     workdir.mkdir(parents=True, exist_ok=True)
     unlimited = "1000000/min"  # the benchmark is not a flood
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "helpdesk.settings",
-        "PARLEY_VAR_DIR": str(workdir),
-        "DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite3'}",
-        "SECRET_KEY": "bench-only-not-secret",
-        "DEBUG": "false",
-        "LOG_LEVEL": "WARNING",
-        "REALTIME_URL": args.redis_url or "embedded://",
-        "REDIS_URL": "",
-        "CELERY_TASK_ALWAYS_EAGER": "true",
-        "EMAIL_URL": "dummymail://",
-        "THROTTLE_ANON": unlimited,
-        "THROTTLE_CREDENTIAL": unlimited,
-        "THROTTLE_WIDGET": unlimited,
-        "THROTTLE_WIDGET_ADDRESS": unlimited,
-        "PYTHONPATH": str(ROOT),
-    }
-    server = None
+    env = bench_env(
+        workdir,
+        args.redis_url,
+        THROTTLE_CREDENTIAL=unlimited,
+        THROTTLE_WIDGET=unlimited,
+        THROTTLE_WIDGET_ADDRESS=unlimited,
+    )
     try:
         setup = subprocess.run(
             [PYTHON, "-c", SETUP], cwd=ROOT, env=env, capture_output=True, text=True, check=True
         )
         organization_id, token, key, cookie = setup.stdout.split()[-4:]
-        server = subprocess.Popen(
-            [PYTHON, "-m", "uvicorn", "helpdesk.asgi:application", "--host", "127.0.0.1", "--port", str(args.port),
-             "--lifespan", "off", "--log-level", "warning", "--workers", str(args.workers)],
-            cwd=ROOT, env=env, start_new_session=True,
-        )  # fmt: skip
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{args.port}/health/", timeout=2).read()
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise SystemExit("uvicorn did not start") from None
-                time.sleep(0.3)
-        asyncio.run(measure(args, env, organization_id, token, key, cookie, server))
+        with uvicorn_app(args.port, args.workers, env) as server:
+            asyncio.run(measure(args, env, organization_id, token, key, cookie, server))
     finally:
-        if server is not None:
-            server.terminate()
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                server.kill()
         if not args.workdir:
             shutil.rmtree(workdir, ignore_errors=True)
 
