@@ -133,6 +133,25 @@ def uvicorn_app(port: int, workers: int, env: dict):
             server.kill()
 
 
+def run_in_workspace(args, prefix: str, setup: str, measure, **overrides: str) -> None:
+    """Migrate a workspace of its own with the ``setup`` script (its last output line: four
+    values), serve it with uvicorn and run ``measure(args, env, *values, server)``; the workspace
+    is removed afterwards unless ``--workdir`` named it."""
+    workdir = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix=prefix))
+    workdir.mkdir(parents=True, exist_ok=True)
+    env = bench_env(workdir, args.redis_url, **overrides)
+    try:
+        done = subprocess.run(
+            [PYTHON, "-c", setup], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+        )
+        values = done.stdout.split()[-4:]
+        with uvicorn_app(args.port, args.workers, env) as server:
+            asyncio.run(measure(args, env, *values, server))
+    finally:
+        if not args.workdir:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
 def rss_kb(pid: int) -> int:
     """Resident set size of ``pid`` and all its descendants, in KiB."""
     total = 0
@@ -175,36 +194,43 @@ class Stream:
         self.pending_messages: dict[str, float] = {}
 
     async def run(self, sent_messages: dict) -> None:
-        reader, writer = await asyncio.open_connection("127.0.0.1", self.port, limit=1 << 20)
-        writer.write(
-            (
-                f"GET {self.path} HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\nAccept: text/event-stream\r\n"
-                f"Cookie: sessionid={self.cookie}\r\n\r\n"
-            ).encode()
-        )
-        await writer.drain()
-        status = await reader.readline()
-        if b" 200 " not in status:
-            raise SystemExit(f"stream refused: {status!r}")
-        event = ""
-        try:
-            while True:
-                line = (await reader.readline()).decode()
-                if not line:
-                    return
-                if line.startswith("retry:"):
-                    self.opened.set()
-                elif line.startswith("event:"):
-                    event = line[6:].strip()
-                elif line.startswith("data:"):
-                    received = time.time()
-                    data = json.loads(line[5:])
-                    if event == "bench":
-                        self.samples[data["kind"]].append(received - data["sent"])
-                    elif event == "message.created" and (match := SENT.search(data.get("content", ""))):
-                        self.samples["message"].append(received - float(match.group(1)))
-        finally:
-            writer.close()
+        headers = f"Cookie: sessionid={self.cookie}\r\n"
+        async for event, data, received in read_events(self.port, self.path, headers, self.opened):
+            if event == "bench":
+                self.samples[data["kind"]].append(received - data["sent"])
+            elif event == "message.created" and (match := SENT.search(data.get("content", ""))):
+                self.samples["message"].append(received - float(match.group(1)))
+
+
+async def read_events(port: int, path: str, headers: str, opened: asyncio.Event):
+    """Open an event stream over a raw socket (``headers``: extra request lines, each ending in
+    CRLF) and yield ``(event, data, time read)`` per event; ``opened`` is set at the stream's
+    ``retry:`` hint, which it sends first."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port, limit=1 << 20)
+    writer.write(
+        (
+            f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAccept: text/event-stream\r\n{headers}\r\n"
+        ).encode()
+    )
+    await writer.drain()
+    status = await reader.readline()
+    if b" 200 " not in status:
+        raise SystemExit(f"stream refused: {status!r} {path}")
+    event = ""
+    try:
+        while True:
+            line = (await reader.readline()).decode()
+            if not line:
+                return
+            if line.startswith("retry:"):
+                opened.set()
+            elif line.startswith("event:"):
+                event = line[6:].strip()
+            elif line.startswith("data:"):
+                received = time.time()
+                yield event, json.loads(line[5:]), received
+    finally:
+        writer.close()
 
 
 def http_latency(url: str, requests: int) -> list[float]:
@@ -285,19 +311,7 @@ def main() -> None:
     if args.workers > 1 and not args.redis_url:
         print("note: several web processes with the embedded backend share one host: fine, they all poll")
 
-    workdir = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="parley-bench-realtime-"))
-    workdir.mkdir(parents=True, exist_ok=True)
-    env = bench_env(workdir, args.redis_url)
-    try:
-        setup = subprocess.run(
-            [PYTHON, "-c", SETUP], cwd=ROOT, env=env, capture_output=True, text=True, check=True
-        )
-        organization_id, conversation_uuid, agent_id, cookie = setup.stdout.split()[-4:]
-        with uvicorn_app(args.port, args.workers, env) as server:
-            asyncio.run(measure(args, env, organization_id, conversation_uuid, agent_id, cookie, server))
-    finally:
-        if not args.workdir:
-            shutil.rmtree(workdir, ignore_errors=True)
+    run_in_workspace(args, "parley-bench-realtime-", SETUP, measure)
 
 
 if __name__ == "__main__":

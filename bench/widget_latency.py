@@ -35,18 +35,16 @@ import argparse
 import asyncio
 import json
 import re
-import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from realtime import bench_env, describe, percentile, rss_kb, uvicorn_app  # noqa: E402  (bench/realtime.py)
+from realtime import describe, percentile, read_events, rss_kb, run_in_workspace  # noqa: E402  (bench/realtime.py)
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -89,36 +87,12 @@ class SSE:
         self.opened = asyncio.Event()
 
     async def run(self) -> None:
-        reader, writer = await asyncio.open_connection("127.0.0.1", self.port, limit=1 << 20)
-        writer.write(
-            (
-                f"GET {self.path} HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\nAccept: text/event-stream\r\n"
-                f"{self.headers}\r\n"
-            ).encode()
-        )
-        await writer.drain()
-        status = await reader.readline()
-        if b" 200 " not in status:
-            raise SystemExit(f"stream refused: {status!r} {self.path}")
-        event = ""
-        try:
-            while True:
-                line = (await reader.readline()).decode()
-                if not line:
-                    return
-                if line.startswith("retry:"):
-                    self.opened.set()
-                elif line.startswith("event:"):
-                    event = line[6:].strip()
-                elif line.startswith("data:") and event == "message.created":
-                    received = time.time()
-                    match = MARK.search(json.loads(line[5:]).get("content") or "")
-                    if match and match.group(1) == self.leg and match.group(0) in self.arrivals:
-                        future = self.arrivals[match.group(0)]
-                        if not future.done():
-                            future.set_result(received)
-        finally:
-            writer.close()
+        async for event, data, received in read_events(self.port, self.path, self.headers, self.opened):
+            match = MARK.search(data.get("content") or "") if event == "message.created" else None
+            if match and match.group(1) == self.leg and match.group(0) in self.arrivals:
+                future = self.arrivals[match.group(0)]
+                if not future.done():
+                    future.set_result(received)
 
 
 def request(url: str, *, body: dict | None = None, headers: dict | None = None) -> dict:
@@ -274,26 +248,16 @@ def main() -> None:
     parser.add_argument("--workdir", help="keep the workspace here")
     args = parser.parse_args()
 
-    workdir = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="parley-bench-widget-"))
-    workdir.mkdir(parents=True, exist_ok=True)
     unlimited = "1000000/min"  # the benchmark is not a flood
-    env = bench_env(
-        workdir,
-        args.redis_url,
+    run_in_workspace(
+        args,
+        "parley-bench-widget-",
+        SETUP,
+        measure,
         THROTTLE_CREDENTIAL=unlimited,
         THROTTLE_WIDGET=unlimited,
         THROTTLE_WIDGET_ADDRESS=unlimited,
     )
-    try:
-        setup = subprocess.run(
-            [PYTHON, "-c", SETUP], cwd=ROOT, env=env, capture_output=True, text=True, check=True
-        )
-        organization_id, token, key, cookie = setup.stdout.split()[-4:]
-        with uvicorn_app(args.port, args.workers, env) as server:
-            asyncio.run(measure(args, env, organization_id, token, key, cookie, server))
-    finally:
-        if not args.workdir:
-            shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":
