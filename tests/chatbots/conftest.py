@@ -101,3 +101,14 @@ def sse_events(response) -> list[tuple[str, dict]]:
         lines = dict(line.split(": ", 1) for line in block.splitlines())
         events.append((lines["event"], json.loads(lines["data"])))
     return events
+
+
+@pytest.fixture
+def web_inbox(org, bot):
+    """A ``web`` inbox whose conversations ``bot`` answers."""
+    from chatbots.services.inbox_bots import inbox_bot_set
+    from tests.conversations.factories import InboxFactory
+
+    inbox = InboxFactory(organization=org, channel="web")
+    inbox_bot_set(organization=org, inbox=inbox, chatbot=bot, is_active=True)
+    return inbox

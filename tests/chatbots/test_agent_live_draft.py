@@ -8,9 +8,8 @@ import pytest
 from asgiref.sync import async_to_sync, sync_to_async
 from django.test import AsyncClient
 
-from chatbots.services.inbox_bots import inbox_bot_set
 from conversations.models import Message
-from tests.conversations.factories import InboxFactory, make_conversation
+from tests.conversations.factories import make_conversation
 from tests.realtime_client import AsyncSSEReader
 
 pytestmark = pytest.mark.usefixtures("embedding_model")
@@ -29,11 +28,11 @@ async def agent_stream(membership, topics):
 
 
 def test_the_bots_streamed_tokens_reach_the_agents_conversation_stream(
-    org, bot, agent, fake_ollama, django_capture_on_commit_callbacks
+    org, web_inbox, agent, fake_ollama, django_capture_on_commit_callbacks
 ):
-    inbox = InboxFactory(organization=org, channel="web")
-    inbox_bot_set(organization=org, inbox=inbox, chatbot=bot, is_active=True)
-    conversation = make_conversation(org, content="Hello", inbox=inbox)  # no bot answer yet: no commit hooks
+    conversation = make_conversation(
+        org, content="Hello", inbox=web_inbox
+    )  # no bot answer yet: no commit hooks
 
     def ask():
         from conversations.services.messages import message_create

@@ -5,7 +5,6 @@ Ollama unreachable the summary is extractive. A visitor's own hand-off adds no s
 import pytest
 
 from chatbots.models import ChatSession
-from chatbots.services.inbox_bots import inbox_bot_set
 from conversations.models import Message
 from conversations.services.assignment import conversation_assign_agent
 from conversations.services.messages import message_create
@@ -14,13 +13,6 @@ from tests.conversations.factories import InboxFactory, make_conversation
 pytestmark = pytest.mark.usefixtures("embedding_model")
 
 QUESTION = "How many years does the warranty last?"
-
-
-@pytest.fixture
-def web_inbox(org, bot):
-    inbox = InboxFactory(organization=org, channel="web")
-    inbox_bot_set(organization=org, inbox=inbox, chatbot=bot, is_active=True)
-    return inbox
 
 
 @pytest.fixture

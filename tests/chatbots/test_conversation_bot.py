@@ -5,22 +5,14 @@ import pytest
 
 from chatbots.models import ChatMessage
 from chatbots.services.conversation_bot import conversation_bot_answer
-from chatbots.services.inbox_bots import inbox_bot_set
 from conversations.models import Message
 from conversations.services.assignment import conversation_assign_agent
 from conversations.services.messages import message_create
-from tests.conversations.factories import InboxFactory, make_conversation
+from tests.conversations.factories import make_conversation
 
 pytestmark = pytest.mark.usefixtures("embedding_model")
 
 QUESTION = "How many years does the warranty last?"
-
-
-@pytest.fixture
-def web_inbox(org, bot):
-    inbox = InboxFactory(organization=org, channel="web")
-    inbox_bot_set(organization=org, inbox=inbox, chatbot=bot, is_active=True)
-    return inbox
 
 
 def bot_messages(conversation):
