@@ -361,3 +361,34 @@ def test_the_bot_answer_on_an_email_inbox_is_mailed_with_auto_submitted(email_in
     message_deliver(message_id=answer.pk)
     [sent] = smtp_receiver.parsed()
     assert sent["Auto-Submitted"] == "auto-replied"
+
+
+def test_a_30_mb_attachment_is_skipped_and_the_mail_still_imported(email_inbox, dovecot):
+    big = b"PK\x03\x04" + bytes(30 * 1024 * 1024)
+    dovecot.deliver(
+        email_inbox.user,
+        mail(text="The logs are attached", attachments=[("logs.zip", big, "application", "zip", None)]),
+    )
+    assert poll(email_inbox) == 1
+    message = Message.objects.get(conversation__inbox=email_inbox.inbox, type=MessageType.INCOMING)
+    assert message.text_content == "The logs are attached" and not message.attachments.exists()
+    [skipped] = message.meta["email"]["skipped_attachments"]
+    assert skipped["filename"] == "logs.zip" and "25 MB limit" in skipped["reason"]
+
+
+def test_a_reply_to_a_resolved_conversation_reopens_it(email_inbox, dovecot, admin):
+    from conversations.models import StatusCategory
+    from conversations.services.defaults import builtin_status
+    from conversations.services.lifecycle import conversation_set_status
+
+    dovecot.deliver(email_inbox.user, mail(message_id="<first@customer.test>"))
+    poll(email_inbox)
+    conversation = Conversation.objects.get(inbox=email_inbox.inbox)
+    resolved = builtin_status(conversation.organization, StatusCategory.RESOLVED)
+    conversation_set_status(conversation=conversation, status=resolved, actor=admin)
+    dovecot.deliver(
+        email_inbox.user, mail(subject="Re: again", headers={"In-Reply-To": "<first@customer.test>"})
+    )
+    poll(email_inbox)
+    conversation.refresh_from_db()
+    assert conversation.status.category == StatusCategory.OPEN
