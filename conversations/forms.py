@@ -46,10 +46,13 @@ class InboxFilterForm(forms.Form):
     assignee = forms.ChoiceField(required=False)
     inbox = forms.ChoiceField(required=False)
     tag = forms.ChoiceField(required=False)
+    team = forms.ChoiceField(required=False)
+    created_after = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    created_before = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     sort = forms.ChoiceField(required=False, choices=SORT_CHOICES)
     q = forms.CharField(required=False, max_length=200)
 
-    def __init__(self, data, *, statuses, agents, inboxes, tags, default_status="open"):
+    def __init__(self, data, *, statuses, agents, inboxes, tags, default_status="open", teams=()):
         data = data.copy()
         if not data.get("status"):
             data["status"] = default_status  # so the select shows what the list applies
@@ -69,6 +72,7 @@ class InboxFilterForm(forms.Form):
             *[(str(inbox.pk), inbox.name) for inbox in inboxes],
         ]
         self.fields["tag"].choices = [("", "Any tag"), *[(tag.name, tag.name) for tag in tags]]
+        self.fields["team"].choices = [("", "Any team"), *[(str(team.pk), team.name) for team in teams]]
 
     def values(self) -> dict:
         """Cleaned values, each invalid one replaced by its default."""
@@ -79,6 +83,8 @@ class InboxFilterForm(forms.Form):
                 values[name] = field.clean(raw)
             except forms.ValidationError:
                 values[name] = ""
+            if values[name] is None or hasattr(values[name], "isoformat"):
+                values[name] = values[name].isoformat() if values[name] else ""
         values["status"] = values["status"] or self.default_status
         values["sort"] = values["sort"] or SORT_CHOICES[0][0]
         return values

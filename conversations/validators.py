@@ -4,6 +4,8 @@ the field); the services then check only business rules."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.core.exceptions import ValidationError
 
 from conversations import business_time
@@ -84,7 +86,8 @@ def clean_conditions(conditions) -> dict:
 # --- saved views ---------------------------------------------------------------------------------
 
 FILTER_LIST_KEYS = ("status", "priority", "team_id", "tags", "inbox_id")
-FILTER_KEYS = (*FILTER_LIST_KEYS, "assignee", "text")
+FILTER_DATE_KEYS = ("created_after", "created_before")  # inclusive days, YYYY-MM-DD
+FILTER_KEYS = (*FILTER_LIST_KEYS, "assignee", "text", *FILTER_DATE_KEYS)
 
 
 def clean_view_filters(filters) -> dict:
@@ -128,4 +131,10 @@ def clean_view_filters(filters) -> dict:
     text = filters.get("text")
     if text:
         cleaned["text"] = str(text).strip()[:200]
+    for key in FILTER_DATE_KEYS:
+        if filters.get(key):
+            try:
+                cleaned[key] = date.fromisoformat(str(filters[key])).isoformat()
+            except ValueError:
+                raise ValidationError(f"{key} must be a date (YYYY-MM-DD).") from None
     return cleaned

@@ -51,6 +51,24 @@ def emit(organization, name: str, payload: dict) -> None:
     transaction.on_commit(lambda: _dispatch(organization, name, payload))
 
 
+def emit_batch(organization, items: list[tuple[str, dict]]) -> None:
+    """Publish several events (``(name, payload)`` pairs) once the current transaction commits,
+    dispatched together inside one transaction, each in a savepoint of its own: a bulk change
+    commits what its subscribers write (real-time records, webhook deliveries) once, not once
+    per event."""
+    items = list(items)
+    if not items:
+        return
+
+    def dispatch_all() -> None:
+        with transaction.atomic():
+            for name, payload in items:
+                with transaction.atomic():
+                    _dispatch(organization, name, payload)
+
+    transaction.on_commit(dispatch_all)
+
+
 def _dispatch(organization, name: str, payload: dict) -> None:
     for handler in [*_subscribers.get(name, ()), *_subscribers.get("*", ())]:
         try:

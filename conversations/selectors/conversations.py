@@ -3,6 +3,8 @@ ordering, the detail view, and the per-agent extras of a page (unread counts, la
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from conversations.errors import ConversationError
@@ -72,7 +74,8 @@ def apply_filters(
     """Filters shared by the list endpoints and saved views.
 
     status: names or ids; priority: names or ids; team_id, inbox_id, contact_id: ids; assignee:
-    "me", "none" or agent ids; tags: names (any of them); text: subject/reference number."""
+    "me", "none" or agent ids; tags: names (any of them); text: subject/reference number;
+    created_after/created_before: days (YYYY-MM-DD, inclusive, UTC)."""
     statuses = _as_list(filters.get("status"))
     if statuses:
         known = {
@@ -126,6 +129,16 @@ def apply_filters(
     text = (filters.get("text") or "").strip()
     if text:
         queryset = queryset.filter(conversation_text_condition(text))
+    for key, lookup in (
+        ("created_after", "created_at__date__gte"),
+        ("created_before", "created_at__date__lte"),
+    ):
+        if filters.get(key):
+            try:
+                day = date.fromisoformat(str(filters[key]))
+            except ValueError:
+                raise ConversationError(f"{key} must be a date (YYYY-MM-DD).", field=key) from None
+            queryset = queryset.filter(**{lookup: day})
     return queryset
 
 

@@ -106,19 +106,26 @@ def emit_created(conversation: Conversation) -> None:
     events.emit(conversation.organization, "conversation_created", nova)
 
 
-def emit_updated(conversation: Conversation, *, changes: dict, previous_category: str | None = None) -> None:
-    """``changes``: field → new value. Status moves into resolved/closed also emit
-    ``ticket.resolved``/``ticket.closed``."""
+def updated_events(
+    conversation: Conversation, *, changes: dict, previous_category: str | None = None
+) -> list[tuple[str, dict]]:
+    """The events of a change: ``changes``: field → new value. Status moves into
+    resolved/closed also emit ``ticket.resolved``/``ticket.closed``."""
     payload = {**conversation_payload(conversation), "changes": changes}
-    organization = conversation.organization
-    events.emit(organization, "conversation.updated", payload)
-    events.emit(organization, "ticket.updated", payload)
+    items = [("conversation.updated", payload), ("ticket.updated", payload)]
     category = conversation.status.category
     if previous_category is not None and category != previous_category:
         if category == StatusCategory.RESOLVED:
-            events.emit(organization, "ticket.resolved", payload)
+            items.append(("ticket.resolved", payload))
         elif category == StatusCategory.CLOSED:
-            events.emit(organization, "ticket.closed", payload)
+            items.append(("ticket.closed", payload))
+    return items
+
+
+def emit_updated(conversation: Conversation, *, changes: dict, previous_category: str | None = None) -> None:
+    """Emit the events of a change (``updated_events``)."""
+    for name, payload in updated_events(conversation, changes=changes, previous_category=previous_category):
+        events.emit(conversation.organization, name, payload)
 
 
 def emit_message_created(message: Message) -> None:

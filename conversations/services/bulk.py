@@ -6,7 +6,8 @@ with one INSERT. Changes that involve per-conversation rules of their own (a tea
 merging threads) run the single-change service for each conversation inside one transaction.
 
 Every id must belong to ``actor``'s organization: an id that does not is refused as a whole
-(``NotFound``, nothing changed), so a stale or forged selection never half-applies."""
+(``NotFound``, nothing changed), so a stale or forged selection never half-applies. Merge is in
+``bulk_merge``, undo in ``bulk_undo``."""
 
 from __future__ import annotations
 
@@ -26,13 +27,13 @@ from conversations.models import (
     StatusCategory,
 )
 from conversations.services import defaults
-from conversations.services.activity import activity_build, actor_name, emit_updated
+from conversations.services.activity import activity_build, actor_name, updated_events
 from conversations.services.assignment import conversation_assign_team
 from conversations.services.catalog import priority_value, tags_get_or_create
 from conversations.services.csat import csat_conversations_resolved
 from conversations.services.lifecycle import parse_snooze_until
-from conversations.services.merge import conversation_merge
 from conversations.services.sla import SLA_FIELDS, policy_matches, sla_recompute
+from helpdesk import events
 from helpdesk.models import Membership, Role, Team
 
 MAX_BULK = 1000
@@ -79,12 +80,41 @@ def _check_actor(actor: Membership) -> None:
         raise ConversationError("Only agents can change conversations.", code="permission_denied")
 
 
+MAX_UPDATE_GROUPS = 8
+
+
 def _write(conversations: list[Conversation], fields: list[str], activities: list[Message]) -> None:
+    """The rows' new values in as few UPDATEs as possible: one per distinct set of values (the
+    usual case: every row gets the same agent), else one batched CASE UPDATE per 500 rows."""
     now = timezone.now()
     for conversation in conversations:
         conversation.updated_at = now
-    Conversation.objects.bulk_update(conversations, [*fields, "updated_at"], batch_size=500)
+    columns = [Conversation._meta.get_field(name).attname for name in fields]
+    groups: dict[tuple, list[int]] = {}
+    for conversation in conversations:
+        groups.setdefault(tuple(getattr(conversation, column) for column in columns), []).append(
+            conversation.pk
+        )
+    if len(groups) <= MAX_UPDATE_GROUPS:
+        for values, ids in groups.items():
+            Conversation.objects.filter(pk__in=ids).update(
+                updated_at=now, **dict(zip(columns, values, strict=True))
+            )
+    else:
+        Conversation.objects.bulk_update(conversations, [*fields, "updated_at"], batch_size=500)
     Message.objects.bulk_create(activities, batch_size=500)
+
+
+def _emit(changes: list[tuple[Conversation, dict, str | None]]) -> None:
+    """Each conversation's ``conversation.updated``/``ticket.*`` events, as the single change
+    emits them, dispatched together after the commit (one transaction for what subscribers write)."""
+    if changes:
+        items = [
+            item
+            for conversation, change, category in changes
+            for item in updated_events(conversation, changes=change, previous_category=category)
+        ]
+        events.emit_batch(changes[0][0].organization, items)
 
 
 def _policies(organization_id: int) -> list[SLAPolicy]:
@@ -152,8 +182,7 @@ def conversations_bulk_assign_agent(
             ],
             ignore_conflicts=True,
         )
-    for conversation in changed:
-        emit_updated(conversation, changes={"assigned_user_id": target})
+    _emit([(c, {"assigned_user_id": target}, None) for c in changed])
     return BulkResult("assign_agent", len(changed), len(conversations), previous)
 
 
@@ -232,8 +261,7 @@ def _apply_status(
         csat_conversations_resolved(
             conversations=[c for c, _, category in events if category != StatusCategory.RESOLVED]
         )
-    for conversation, changes, category in events:
-        emit_updated(conversation, changes=changes, previous_category=category)
+    _emit(events)
     return changed, previous
 
 
@@ -291,8 +319,7 @@ def conversations_bulk_set_priority(
             )
         )
     _write(changed, ["priority", "sla_policy", *SLA_FIELDS], activities)
-    for conversation in changed:
-        emit_updated(conversation, changes={"priority": conversation.priority_name})
+    _emit([(c, {"priority": c.priority_name}, None) for c in changed])
     return BulkResult("priority", len(changed), len(conversations), previous)
 
 
@@ -356,24 +383,5 @@ def conversations_bulk_tag(
         through.objects.filter(pk__in=doomed).delete()
     changed = [conversation for conversation, _ in events]
     _write(changed, [], activities)
-    for conversation, names in events:
-        emit_updated(conversation, changes={"tags": names})
+    _emit([(conversation, {"tags": names}, None) for conversation, names in events])
     return BulkResult("tags", len(changed), len(conversations), previous)
-
-
-@transaction.atomic
-def conversations_bulk_merge(*, actor: Membership, conversation_ids: list[int]) -> BulkResult:
-    """Merge the selected conversations into the oldest of them (all of one contact), each with
-    ``conversation_merge``. Not reversible."""
-    _check_actor(actor)
-    conversations = _load(actor=actor, conversation_ids=conversation_ids)
-    if len(conversations) < 2:
-        raise ConversationError("Select at least two conversations to merge.", field="conversation_ids")
-    if len({c.contact_id for c in conversations}) > 1:
-        raise ConversationError(
-            "Only conversations of the same contact can be merged.", field="conversation_ids"
-        )
-    target, *sources = sorted(conversations, key=lambda c: (c.created_at, c.pk))
-    for source in sources:
-        conversation_merge(source=source, target=target, actor=actor)
-    return BulkResult("merge", len(sources), len(conversations), {"into": target.pk})

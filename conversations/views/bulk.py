@@ -14,6 +14,7 @@ from conversations.models import StatusCategory
 from conversations.selectors import catalog
 from conversations.services import bulk as bulk_services
 from conversations.services.bulk import MAX_BULK, UNDOABLE, BulkResult
+from conversations.services.bulk_merge import conversations_bulk_merge
 from conversations.services.bulk_undo import conversations_bulk_undo
 from conversations.views.common import agent_or_404, int_or_none, team_or_404, with_toast
 from conversations.views.inbox import list_context
@@ -76,7 +77,7 @@ def _run(request, tenant, ids: list[int]) -> BulkResult:
             remove=names if kind == "tag-remove" else None,
         )
     if kind == "merge":
-        return bulk_services.conversations_bulk_merge(actor=actor, conversation_ids=ids)
+        return conversations_bulk_merge(actor=actor, conversation_ids=ids)
     raise DomainError("Choose what to do with the selected conversations.", field="op")
 
 

@@ -76,6 +76,10 @@ def list_context(request, tenant, data, *, target: str | None = None) -> dict | 
         "more_url": f"{inbox_url}?{query}",
         "poll_url": f"{inbox_url}?{listing.query(since=fingerprint)}",
         "clear_url": f"{inbox_url}?{urlencode({'tab': listing.tab_key})}",
+        "scope": listing.scope,
+        "scope_url": f"{inbox_url}?{listing.query(scope='tab' if listing.scope == 'everything' else None)}"
+        if listing.scope
+        else "",
         "me": me,
     }
 
@@ -159,6 +163,7 @@ def view_create(request, tenant):
         inboxes=list(catalog.inbox_list(organization=organization)),
         tags=list(catalog.tag_list(organization=organization)),
         default_status="all" if base is not None else "open",
+        teams=list(core_selectors.team_list(organization=organization)),
     )
     if form.is_valid():
         visibility = form.cleaned_data["visibility"]

@@ -16,8 +16,23 @@ from conversations.models import Status
 from conversations.selectors import catalog
 from conversations.selectors.ui import InboxTab, inbox_conversations
 from conversations.views.common import active_agents, int_or_none
+from helpdesk import selectors as core_selectors
+from helpdesk.models import Role
 
-FILTER_PARAMS = ("status", "priority", "assignee", "inbox", "tag", "sort", "q")
+FILTER_PARAMS = (
+    "status",
+    "priority",
+    "assignee",
+    "inbox",
+    "tag",
+    "team",
+    "created_after",
+    "created_before",
+    "sort",
+    "q",
+)
+# A search runs over everything the member may see, whatever the tab, unless ``scope=tab``.
+SCOPE_TAB = "tab"
 CATEGORIES = ("open", "snoozed", "resolved", "closed")
 DEFAULT_SORT = SORT_CHOICES[0][0]
 
@@ -58,7 +73,7 @@ def view_seed(filters: dict, statuses: list[Status]) -> tuple[dict, dict]:
                 seed["status"] = f"s{match.pk}"
         if "status" in seed:
             del rest["status"]
-    for key, name in (("priority", "priority"), ("inbox_id", "inbox"), ("tags", "tag")):
+    for key, name in (("priority", "priority"), ("inbox_id", "inbox"), ("tags", "tag"), ("team_id", "team")):
         value = rest.get(key)
         if isinstance(value, list) and len(value) == 1:
             seed[name] = str(value[0])
@@ -69,6 +84,9 @@ def view_seed(filters: dict, statuses: list[Status]) -> tuple[dict, dict]:
         del rest["assignee"]
     if rest.get("text"):
         seed["q"] = rest.pop("text")
+    for key in ("created_after", "created_before"):
+        if rest.get(key):
+            seed[key] = str(rest.pop(key))
     return seed, rest
 
 
@@ -88,6 +106,7 @@ class InboxList:
     views: list
     teams: list
     statuses: list
+    scope: str = ""  # a search: "everything" (the tab is set aside) or "tab"
 
     @property
     def filtered(self) -> bool:
@@ -96,6 +115,7 @@ class InboxList:
         )
 
     def query(self, **extra) -> str:
+        extra.setdefault("scope", SCOPE_TAB if self.scope == SCOPE_TAB else "")
         return list_query(self.tab_key, self.values, self.defaults, **extra)
 
 
@@ -132,15 +152,26 @@ def inbox_list(data, tenant) -> InboxList:
         inboxes=list(catalog.inbox_list(organization=organization)),
         tags=list(catalog.tag_list(organization=organization)),
         default_status="all" if tab.kind == "view" else "open",
+        teams=list(core_selectors.team_list(organization=organization))
+        if tenant.has_role(Role.ADMIN)
+        else (),
     )
     values = form.values()
     categories, filters = bar_filters(values)
+    scope, list_tab = "", InboxTab("all") if tab.kind == "view" else tab
+    if values["q"]:
+        scope = SCOPE_TAB if data.get("scope") == SCOPE_TAB or tab_key == "all" else "everything"
+    if scope == "everything":  # search everything the member may see: no tab, any status unless chosen
+        list_tab, rest = InboxTab("all"), {}
+        if values["status"] == defaults["status"]:
+            categories = None
+            filters.pop("status", None)
     error = ""
     try:
         queryset = inbox_conversations(
             organization=organization,
             membership=me,
-            tab=InboxTab("all") if tab.kind == "view" else tab,
+            tab=list_tab,
             categories=categories,
             filters={**rest, **filters},
             search=values["q"],
@@ -149,7 +180,9 @@ def inbox_list(data, tenant) -> InboxList:
     except ConversationError as exc:  # a saved view whose filters no longer apply (a deleted status)
         error = exc.message
         queryset = inbox_conversations(organization=organization, membership=me, tab=InboxTab("all"))[:0]
-    return InboxList(tab_key, tab, title, form, values, defaults, queryset, error, views, teams, statuses)
+    return InboxList(
+        tab_key, tab, title, form, values, defaults, queryset, error, views, teams, statuses, scope
+    )
 
 
 def bar_filters(values: dict) -> tuple[list[str] | None, dict]:
@@ -171,6 +204,11 @@ def bar_filters(values: dict) -> tuple[list[str] | None, dict]:
         filters["inbox_id"] = [values["inbox"]]
     if values["tag"]:
         filters["tags"] = [values["tag"]]
+    if values.get("team"):
+        filters["team_id"] = [values["team"]]
+    for key in ("created_after", "created_before"):
+        if values.get(key):
+            filters[key] = values[key]
     return categories, filters
 
 

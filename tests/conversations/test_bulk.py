@@ -10,6 +10,7 @@ from django.urls import reverse
 from conversations.errors import ConversationError, NotFound
 from conversations.models import Conversation, Message, MessageType, Priority
 from conversations.services import bulk
+from conversations.services.bulk_merge import conversations_bulk_merge
 from conversations.services.bulk_undo import conversations_bulk_undo
 from conversations.services.catalog import status_by_name
 from tests.conversations.factories import make_conversation
@@ -97,7 +98,7 @@ def test_status_snooze_tags_team_and_merge(org, agent):
     assert not Conversation.tags.through.objects.filter(conversation_id__in=ids).exists()
     team = TeamFactory(organization=org, name="Billing")
     assert bulk.conversations_bulk_assign_team(actor=agent, conversation_ids=ids, team=team).changed == 2
-    assert bulk.conversations_bulk_merge(actor=agent, conversation_ids=ids).changed == 1
+    assert conversations_bulk_merge(actor=agent, conversation_ids=ids).changed == 1
     b.refresh_from_db()
     assert b.merged_into_id == a.pk
 
@@ -105,7 +106,7 @@ def test_status_snooze_tags_team_and_merge(org, agent):
 def test_merge_needs_one_contact(org, agent):
     ids = [make_conversation(org).pk, make_conversation(org).pk]
     with pytest.raises(ConversationError, match="same contact"):
-        bulk.conversations_bulk_merge(actor=agent, conversation_ids=ids)
+        conversations_bulk_merge(actor=agent, conversation_ids=ids)
     assert not Conversation.objects.filter(merged_into__isnull=False).exists()
 
 
@@ -239,3 +240,16 @@ def test_saving_keeps_every_filter_and_opening_shows_them(signed_in, org, agent)
     response = signed_in.get(reverse("conversations:inbox"), {"tab": f"view-{view.pk}", "priority": ""})
     assert "priority=&" in response.context["query"] + "&"
     assert '<option value="" selected>Any priority' in response.content.decode()
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_the_events_of_a_bulk_change_are_dispatched_together_after_the_commit(
+    org, agent, count, capture_events, django_capture_on_commit_callbacks
+):
+    ids = [make_conversation(org).pk for _ in range(count)]
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        bulk.conversations_bulk_assign_agent(actor=agent, conversation_ids=ids, agent=agent)
+    batches = [c for c in callbacks if c.__name__ == "dispatch_all"]
+    assert len(batches) == 1  # one batch, not two event callbacks per conversation
+    assert len(callbacks) == 1 + count  # and what its subscribers queued (one real-time push each)
+    assert sorted(p["id"] for name, p in capture_events if name == "conversation.updated") == sorted(ids)
