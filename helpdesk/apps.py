@@ -24,3 +24,7 @@ class HelpdeskConfig(AppConfig):
         from helpdesk.views.areas import register_core_navigation
 
         register_core_navigation()
+
+        from helpdesk.credential_cache import register_credential_cache_invalidation
+
+        register_credential_cache_invalidation()

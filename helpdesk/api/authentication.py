@@ -15,6 +15,7 @@ import hmac
 from django.utils import timezone
 from rest_framework import authentication, exceptions
 
+from helpdesk import credential_cache
 from helpdesk.models import ApiKey
 from helpdesk.tenancy import tenant_for_key, tenant_for_session
 
@@ -48,11 +49,15 @@ def parse_authorization(header: str) -> tuple[str, str] | None:
 
 
 def authenticate_credential(key_id: str, secret: str) -> ApiKey | None:
-    api_key = (
-        ApiKey.objects.select_related("organization", "membership__user", "membership__organization")
-        .filter(key_id=key_id)
-        .first()
-    )
+    api_key = credential_cache.get(key_id)
+    if api_key is None:
+        api_key = (
+            ApiKey.objects.select_related("organization", "membership__user", "membership__organization")
+            .filter(key_id=key_id)
+            .first()
+        )
+        if api_key is not None:
+            credential_cache.put(api_key)
     if api_key is None or not api_key.is_usable:
         return None
 
@@ -70,6 +75,7 @@ def authenticate_credential(key_id: str, secret: str) -> ApiKey | None:
     ):
         ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
         api_key.last_used_at = now
+        credential_cache.put(api_key)
     return api_key
 
 

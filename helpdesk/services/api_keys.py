@@ -7,6 +7,7 @@ import secrets
 from django.db import transaction
 from django.utils import timezone
 
+from helpdesk import credential_cache
 from helpdesk.errors import DomainError
 from helpdesk.models import ApiKey, Membership
 from helpdesk.models.api_key import ApiKeyKind, ApiKeyPermission
@@ -66,6 +67,8 @@ def agent_api_key_generate(*, membership: Membership) -> tuple[str, str]:
 
 
 def agent_api_key_revoke(*, membership: Membership) -> int:
-    return ApiKey.objects.filter(
-        membership=membership, kind=ApiKeyKind.AGENT, revoked_at__isnull=True
-    ).update(revoked_at=timezone.now())
+    keys = ApiKey.objects.filter(membership=membership, kind=ApiKeyKind.AGENT, revoked_at__isnull=True)
+    key_ids = list(keys.values_list("key_id", flat=True))
+    revoked = keys.update(revoked_at=timezone.now())
+    credential_cache.forget(key_ids)  # a queryset update sends no signal
+    return revoked

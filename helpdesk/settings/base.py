@@ -8,7 +8,7 @@ that when a process starts (``manage.py``, the Celery worker and beat)."""
 import secrets
 from pathlib import Path
 
-from helpdesk.settings.environment import BASE_DIR, env
+from helpdesk.settings.environment import BASE_DIR, database_pool_options, env
 
 VAR_DIR = Path(env("PARLEY_VAR_DIR", default=str(BASE_DIR / "var")))
 SECRET_KEY_FILE = VAR_DIR / "secret_key"
@@ -94,21 +94,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"timeout": 30, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
     )
 elif DATABASES["default"]["ENGINE"].endswith("postgresql") and env.bool("DATABASE_POOL", default=True):
-    # Django's native psycopg 3 pool, bounded per process: under ASGI each request runs in its
-    # own thread, so persistent connections (CONN_MAX_AGE) piled up one per thread until
-    # PostgreSQL refused clients. The pool requires CONN_MAX_AGE = 0.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
-        "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=2),
-        "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=10),
-        "timeout": env.float("DATABASE_POOL_TIMEOUT", default=10.0),
-        "max_idle": env.float("DATABASE_POOL_MAX_IDLE", default=300.0),
-    }
+    DATABASES["default"].update(CONN_MAX_AGE=0)  # the pool (environment.py) requires 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = database_pool_options()
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Seconds an API-key lookup is cached (helpdesk.credential_cache; revocation drops it at once).
 API_CREDENTIAL_CACHE_SECONDS = env.int("API_CREDENTIAL_CACHE_SECONDS", default=5)
+API_COUNT_CACHE_SECONDS = env.int("API_COUNT_CACHE_SECONDS", default=10)
+API_COUNT_CACHE_MIN = env.int("API_COUNT_CACHE_MIN", default=1000)
 
 AUTH_USER_MODEL = "helpdesk.User"
 AUTH_PASSWORD_VALIDATORS = [
