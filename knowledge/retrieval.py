@@ -1,5 +1,6 @@
 """Hybrid retrieval: vector similarity (Chroma) and keyword ranking (BM25 or PostgreSQL
-full-text), fused with reciprocal rank fusion, limited to the allowed sources.
+full-text), fused by score (``knowledge.retrieval_fusion``: min-max, weight chosen on
+SciFact dev), each result carrying a calibrated relevance (``knowledge.declines``), limited to the allowed sources.
 
 Safety: the vector query runs in the organization's own collection, limited to the scope
 (``vectorstore.query_scoped``), the keyword index is masked with the same scope, and every candidate is checked against the database (its
@@ -17,12 +18,11 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from knowledge import embeddings, keyword, selectors, vectorstore
+from knowledge import declines, embeddings, keyword, retrieval_fusion, selectors, vectorstore
 from knowledge.scope import SourceScope
 
 logger = logging.getLogger(__name__)
 
-RRF_K = 60
 MAX_K = 50
 QUERY_MAX_CHARS = 2000
 
@@ -42,6 +42,7 @@ class RetrievedChunk:
     keyword_score: float | None
     verified: bool
     category: str
+    relevance: float | None = None  # probability that it answers the query (knowledge.declines)
 
 
 def _parse_key(key: str) -> tuple[str, int, int | None]:
@@ -87,21 +88,24 @@ def retrieve(
         logger.warning("vector search unavailable, keyword ranking only: %s", exc)
     keyword_hits = keyword.search(organization, query, scope, candidates)
 
-    fused: dict[str, dict] = {}
-    for rank, hit in enumerate(vector_hits, start=1):
-        entry = fused.setdefault(hit.id, {"rrf": 0.0, "vector": None, "keyword": None})
-        entry["rrf"] += 1.0 / (RRF_K + rank)
-        entry["vector"] = hit.similarity
-    for rank, hit in enumerate(keyword_hits, start=1):
-        entry = fused.setdefault(hit.key, {"rrf": 0.0, "vector": None, "keyword": None})
-        entry["rrf"] += 1.0 / (RRF_K + rank)
-        entry["keyword"] = hit.score
-    if not fused:
+    entries: dict[str, dict] = {}
+    for hit in vector_hits:
+        entries.setdefault(hit.id, {"fused": 0.0, "vector": None, "keyword": None})["vector"] = hit.similarity
+    for hit in keyword_hits:
+        entries.setdefault(hit.key, {"fused": 0.0, "vector": None, "keyword": None})["keyword"] = hit.score
+    if not entries:
         return []
-    best_possible = sum(1.0 / (RRF_K + 1) for hits in (vector_hits, keyword_hits) if hits)
-    ranked = sorted(fused.items(), key=lambda item: -item[1]["rrf"])
+    ranked = []
+    for key, value in retrieval_fusion.fuse(
+        [(hit.id, hit.similarity) for hit in vector_hits], [(hit.key, hit.score) for hit in keyword_hits]
+    ):
+        entries[key]["fused"] = value
+        ranked.append((key, entries[key]))
+    best_possible = retrieval_fusion.ceiling(ranked[0][1]["fused"])
 
     results = _verified(organization, scope, ranked, best_possible)[:k]
+    for chunk in results:
+        chunk.relevance = declines.relevance(query, chunk)
     results.sort(key=lambda chunk: (not chunk.verified, -chunk.score))
     return results
 
@@ -151,7 +155,7 @@ def _verified(organization, scope: SourceScope, ranked: list, best_possible: flo
 
     results = []
     for key, entry in ranked:
-        score = round(min(entry["rrf"] / best_possible, 1.0), 6) if best_possible else 0.0
+        score = round(min(entry["fused"] / best_possible, 1.0), 6) if best_possible else 0.0
         if key in chunks:
             row = chunks[key]
             results.append(

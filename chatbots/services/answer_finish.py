@@ -15,6 +15,7 @@ from chatbots.services import grounding as grounding_
 from chatbots.services.answer_plan import AnswerPlan, ChatAnswer, source_payload
 from chatbots.services.prompting import source_body
 from helpdesk import ollama
+from knowledge import declines
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +85,10 @@ def finish_fallback(plan: AnswerPlan, *, confidence: float | None = None) -> Cha
 def finish_retrieval_only(plan: AnswerPlan, *, error: Exception | str | None = None) -> ChatAnswer:
     if error is not None:
         plan.details["ollama_error"] = str(getattr(error, "message", error))[:500]
+    if not any(declines.is_relevant(chunk) for chunk in plan.chunks):
+        # No model to judge: passages are shown only when the best one answers (knowledge.declines).
+        plan.details["declined"] = "best passage not relevant"
+        return finish_fallback(plan)
     chunks = plan.chunks[:RETRIEVAL_ONLY_PASSAGES]
     sources = [source_payload(n, chunk) for n, chunk in enumerate(chunks, start=1)]
     passages = [
