@@ -72,6 +72,9 @@ class Document(models.Model):
     element_count = models.PositiveIntegerField(default=0)
     chunk_count = models.PositiveIntegerField(default=0)
     embedding_model = models.CharField(max_length=200, blank=True, help_text="Model of the stored vectors.")
+    chunking = models.CharField(
+        max_length=300, blank=True, help_text="How the stored chunks were made (ingestion.chunking_signature)."
+    )
     operation = models.ForeignKey(
         "helpdesk.Operation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

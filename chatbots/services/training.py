@@ -1,7 +1,9 @@
 """Training jobs (Novumdesk ``documents/train``), run on the ``ai`` queue:
 
 * ``rag``: (re)index the chosen documents with the requested chunking through the knowledge
-  ingestion, one after the other, and attach them to the bot; progress per document, with an
+  ingestion, one after the other, and attach them to the bot (a document already indexed with
+  the same chunking signature, ``knowledge.services.ingestion.chunking_signature``, is attached
+  without indexing it again); progress per document, with an
   estimated completion time from the pace so far.
 * ``modelfile``: create a derived Ollama model (``/api/create``) named ``parley-<org>-<bot>`` from
   the bot's model with its system prompt and parameters (temperature, num_predict) baked in; the
@@ -201,19 +203,29 @@ def _finish(training: Training, *, error: str = "", result: dict | None = None) 
 
 
 def _run_rag(training: Training) -> Training:
-    from knowledge.models import Document, DocumentStatus
-    from knowledge.services.ingestion import document_ingest
+    from knowledge.models import Document, DocumentStatus, TrainingStatus
+    from knowledge.services.ingestion import chunking_signature, document_ingest
 
     documents = {
         d.pk: d
         for d in Document.objects.filter(organization=training.organization, pk__in=training.document_ids)
     }
-    started, done, failures, chunks = time.perf_counter(), 0, {}, 0
+    started, done, failures, chunks, unchanged = time.perf_counter(), 0, {}, 0, 0
+    signature = chunking_signature(chunk_size=training.chunk_size, chunk_overlap=training.overlap)
     _set(training, documents_processed=0, total_documents=len(training.document_ids))
     for document_id in training.document_ids:
         document = documents.get(document_id)
         if document is None:
             failures[str(document_id)] = "The document was deleted."
+        elif (
+            document.status == DocumentStatus.PROCESSED
+            and document.training_status == TrainingStatus.TRAINED
+            and document.chunking == signature
+        ):
+            # Indexed already with the same chunking and model: attach it, do not parse and embed again.
+            training.chatbot.product_documents.add(document)
+            chunks += document.chunk_count
+            unchanged += 1
         else:
             document = document_ingest(
                 document=document, chunk_size=training.chunk_size, chunk_overlap=training.overlap
@@ -236,7 +248,12 @@ def _run_rag(training: Training) -> Training:
                 done=done,
                 message=f"{done}/{len(training.document_ids)} documents",
             )
-    result = {"chunks": chunks, "failed_documents": failures, "attached_documents": done - len(failures)}
+    result = {
+        "chunks": chunks,
+        "failed_documents": failures,
+        "attached_documents": done - len(failures),
+        "unchanged_documents": unchanged,
+    }
     error = ""
     if failures:
         error = (

@@ -28,6 +28,18 @@ logger = logging.getLogger(__name__)
 TransientIngestionError = BackendUnavailable
 
 
+# Bump when the chunks' text, or what is embedded and keyword-indexed for them, changes: every
+# document's signature then differs and the next ``rag`` training indexes it again.
+CHUNKING_VERSION = 1
+
+
+def chunking_signature(*, chunk_size=None, chunk_overlap=None) -> str:
+    """What a document's chunks depend on: format version, size, overlap, embedding model."""
+    size = int(chunk_size or settings.KNOWLEDGE_CHUNK_SIZE)
+    overlap = int(settings.KNOWLEDGE_CHUNK_OVERLAP if chunk_overlap is None else chunk_overlap)
+    return f"v{CHUNKING_VERSION} {size}/{overlap} {embeddings.embedding_model_name()}"[:300]
+
+
 def embedding_text(*, title: str, section: str, text: str) -> str:
     """What is embedded for a chunk: its text, headed by where it comes from."""
     heading = f"{title} — {section}" if section and section != title else title
@@ -207,6 +219,7 @@ def document_ingest(
         document.element_count = len(elements)
         document.chunk_count = len(chunks)
         document.embedding_model = embeddings.embedding_model_name() if document.train_ai else ""
+        document.chunking = chunking_signature(chunk_size=size, chunk_overlap=overlap)
         document.processed_at = timezone.now()
         document.save(
             update_fields=[
@@ -216,6 +229,7 @@ def document_ingest(
                 "element_count",
                 "chunk_count",
                 "embedding_model",
+                "chunking",
                 "processed_at",
                 "updated_at",
             ]

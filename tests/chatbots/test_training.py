@@ -72,8 +72,47 @@ def test_rag_training_reindexes_attaches_and_reports_progress(
             "chunks": done["result"]["chunks"],
             "failed_documents": {},
             "attached_documents": 2,
+            "unchanged_documents": 0,
         }
     ]
+
+
+def test_rag_training_skips_documents_indexed_with_the_same_chunking(org, admin_api, knowledge, run_tasks):
+    from knowledge.models import Document
+    from knowledge.services import ingestion
+
+    bot = ChatbotFactory(organization=org, name="Trainee")
+    manual = make_document(org, LONG_TEXT, title="Feature list")
+
+    def run(**chunking):
+        with run_tasks():
+            body = train(
+                admin_api, chatbot_id=bot.pk, document_ids=[manual.pk], training_type="rag", **chunking
+            ).json()
+        return admin_api.get(f"/api/v1/documents/train/{body['training_id']}").json()
+
+    first = run(chunk_size=300, overlap=50)
+    manual.refresh_from_db()
+    processed_at, chunk_ids = manual.processed_at, set(manual.chunks.values_list("id", flat=True))
+    assert first["result"]["unchanged_documents"] == 0
+    assert manual.chunking == ingestion.chunking_signature(chunk_size=300, chunk_overlap=50)
+
+    again = run(chunk_size=300, overlap=50)
+    manual.refresh_from_db()
+    assert again["status"] == "succeeded" and again["result"]["unchanged_documents"] == 1
+    assert again["result"]["chunks"] == first["result"]["chunks"] and again["documents_processed"] == 1
+    assert (
+        manual.processed_at == processed_at and set(manual.chunks.values_list("id", flat=True)) == chunk_ids
+    )
+    assert bot.product_documents.filter(pk=manual.pk).exists()
+
+    other = run(chunk_size=300, overlap=100)
+    manual.refresh_from_db()
+    assert other["result"]["unchanged_documents"] == 0 and manual.processed_at > processed_at
+
+    # A new chunk format (version bump) makes every document's signature differ: indexed again.
+    Document.objects.filter(pk=manual.pk).update(chunking="v0 300/100 old")
+    assert run(chunk_size=300, overlap=100)["result"]["unchanged_documents"] == 0
 
 
 def test_trained_documents_become_sources(org, admin_api, agent_api, knowledge, fake_ollama, run_tasks):
