@@ -253,3 +253,33 @@ def test_the_events_of_a_bulk_change_are_dispatched_together_after_the_commit(
     assert len(batches) == 1  # one batch, not two event callbacks per conversation
     assert len(callbacks) == 1 + count  # and what its subscribers queued (one real-time push each)
     assert sorted(p["id"] for name, p in capture_events if name == "conversation.updated") == sorted(ids)
+
+
+def test_an_agent_or_team_of_another_organization_answers_404_and_changes_nothing(signed_in, org, other_org):
+    mine = make_conversation(org)
+    stranger = MembershipFactory(organization=other_org)
+    their_team = TeamFactory(organization=other_org, name="Theirs")
+    for op in (f"agent:{stranger.pk}", f"team:{their_team.pk}"):
+        response = signed_in.post(BULK, {"ids": [mine.pk], "op": op, "list": "tab=all"})
+        assert response.status_code == 404, op
+    mine.refresh_from_db()
+    assert mine.assigned_agent_id is None and mine.assigned_team_id is None
+
+
+def test_bad_input_is_a_message_not_a_500(signed_in, org):
+    mine = make_conversation(org)
+    for data in (
+        {"ids": [mine.pk], "op": "explode"},
+        {"ids": ["x"], "op": "priority:Low"},
+        {"ids": [mine.pk], "op": "priority:Whenever"},
+        {"ids": [mine.pk], "op": "snooze:soon"},
+        {"ids": [mine.pk], "op": "tag-add", "tag": ""},
+        {"ids": [mine.pk], "op": "status:999999"},
+    ):
+        response = signed_in.post(
+            BULK, {**data, "list": "tab=all"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="conv-list"
+        )
+        assert response.status_code == 200, data
+        assert 'role="alert"' in response.content.decode(), data
+    mine.refresh_from_db()
+    assert mine.priority is None
