@@ -96,3 +96,26 @@ def test_agents_get_403_and_other_organizations_404(ui_as, agent, other_admin, e
 def test_a_non_email_inbox_has_no_mailbox_page(ui_as, admin, org):
     inbox = InboxFactory(organization=org, channel=Channel.WEB)
     assert ui_as(admin).get(reverse("conversations:settings-mailbox", args=[inbox.pk])).status_code == 404
+
+
+def test_the_django_admin_lists_mailboxes_without_their_passwords(client, email_inbox, dovecot):
+    from helpdesk.models import User
+
+    mailbox = mailboxes.mailbox_save(
+        inbox=email_inbox, host="127.0.0.1", port=dovecot.port, security="none",
+        username=dovecot.new_user(), password="secret", smtp_host="smtp.test", smtp_password="smtp-pass-123",
+    )  # fmt: skip
+    client.force_login(User.objects.create_superuser(email="root@parley.test", password="root-password-1"))
+    for url in (
+        reverse("admin:conversations_mailbox_changelist"),
+        reverse("admin:conversations_mailbox_change", args=[mailbox.pk]),
+    ):
+        body = client.get(url).content.decode()
+        assert mailbox.username in body
+        assert "secret" not in body and "smtp-pass-123" not in body and mailbox.password_encrypted not in body
+    response = client.post(
+        reverse("admin:conversations_mailbox_changelist"),
+        {"action": "test_connection", "_selected_action": [mailbox.pk]},
+        follow=True,
+    )
+    assert "Connected: 0 message(s) in INBOX." in response.content.decode()
