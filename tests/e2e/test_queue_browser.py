@@ -120,6 +120,12 @@ def test_a_saved_view_restores_its_priority(page, live_server, workspace, e2e_ad
     link.click()
     expect(page.locator("#inbox-filters select[name=priority]")).to_have_value("Urgent")
     label = link.locator(".truncate")
+    # a search from Mine searches everything, with a chip that narrows it back to the tab
+    page.goto(f"{live_server.url}/inbox/?tab=mine")
+    page.locator("#inbox-search").fill("refund")
+    expect(page.locator("[data-search-scope]")).to_contain_text("All conversations you can see")
+    expect(page.locator("#conv-list .conv-row").first).to_be_visible()
+    page.goto(f"{live_server.url}/inbox/?tab=mine")
     assert label.evaluate("e => e.scrollWidth > e.clientWidth")  # the long name is cut with an ellipsis
     assert label.evaluate("e => getComputedStyle(e).textOverflow") == "ellipsis"
     assert page_errors == []
