@@ -132,5 +132,14 @@
   document.addEventListener("htmx:afterSettle", function () {
     lastChecked = null;
     refresh();
+    /* a live refresh of the list pane comes from the inbox view: mark the open conversation again */
+    var open = document.querySelector("[data-conversation]");
+    if (open && listPane()) {
+      listPane().querySelectorAll(".conv-row").forEach(function (row) {
+        var current = row.dataset.uuid === open.dataset.conversation;
+        row.classList.toggle("is-current", current);
+        if (current) row.setAttribute("aria-current", "page"); else row.removeAttribute("aria-current");
+      });
+    }
   });
 })();
