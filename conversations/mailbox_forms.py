@@ -36,6 +36,10 @@ class MailboxForm(DomainErrorsMixin, forms.Form):
         help_text="Needs a bot assigned to this inbox (Chatbots). Draft: its answer is a private note an agent sends.",
     )
     from_name = forms.CharField(max_length=100, required=False, label="From name")
+    signature = forms.CharField(
+        max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Plain text added under every reply mailed from this inbox.",
+    )  # fmt: skip
     smtp_host = forms.CharField(
         max_length=255, required=False, label="SMTP server", help_text="Blank: the server-wide mail settings."
     )

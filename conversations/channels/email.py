@@ -9,6 +9,7 @@ customer's answer comes back to the same conversation. A mail from the contact i
 from __future__ import annotations
 
 from email.utils import formataddr, parseaddr
+from html import escape
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -116,9 +117,14 @@ def send(message: Message) -> None:
     else:
         from_email = settings.DEFAULT_FROM_EMAIL
     header_id = _message_id(message, parseaddr(from_email)[1])
+    text, html = message.text_content, message.content
+    if mailbox is not None and mailbox.signature:
+        text = f"{text}\n\n-- \n{mailbox.signature}"
+        lines = "<br>".join(escape(line) for line in mailbox.signature.splitlines())  # plain text
+        html = f"{html}<p>-- <br>{lines}</p>"
     email = EmailMultiAlternatives(
         subject=f"[#{conversation.reference_number}] {conversation.subject}".strip(),
-        body=message.text_content,
+        body=text,
         from_email=from_email,
         to=to,
         cc=meta.get("cc") or [],
@@ -132,7 +138,7 @@ def send(message: Message) -> None:
         },
         connection=_connection(mailbox),
     )
-    email.attach_alternative(message.content, "text/html")
+    email.attach_alternative(html, "text/html")
     for attachment in message.attachments.all():
         try:
             with attachment.file.open("rb") as handle:

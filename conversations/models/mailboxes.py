@@ -42,6 +42,7 @@ class Mailbox(models.Model):
     bot_mode = models.CharField(max_length=10, choices=BotMode.choices, default=BotMode.DRAFT)
     # Outbound: blank smtp_host sends through the server-wide EMAIL_URL.
     from_name = models.CharField(max_length=100, blank=True)
+    signature = models.TextField(blank=True, help_text="Plain text added under every reply mailed.")
     smtp_host = models.CharField(max_length=255, blank=True)
     smtp_port = models.PositiveIntegerField(default=587)
     smtp_security = models.CharField(

@@ -43,6 +43,7 @@ def mailbox_save(
     enabled: bool = True,
     bot_mode: str = "draft",
     from_name: str = "",
+    signature: str = "",
     smtp_host: str = "",
     smtp_port: int = 587,
     smtp_security: str = "starttls",
@@ -75,7 +76,7 @@ def mailbox_save(
         enabled,
         bot_mode,
     )
-    mailbox.from_name = from_name.strip()
+    mailbox.from_name, mailbox.signature = from_name.strip(), signature.strip()[:2000]
     mailbox.smtp_host, mailbox.smtp_port, mailbox.smtp_security = smtp_host.strip(), smtp_port, smtp_security
     mailbox.smtp_username = smtp_username.strip()
     if password:

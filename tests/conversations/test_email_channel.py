@@ -392,3 +392,19 @@ def test_a_reply_to_a_resolved_conversation_reopens_it(email_inbox, dovecot, adm
     poll(email_inbox)
     conversation.refresh_from_db()
     assert conversation.status.category == StatusCategory.OPEN
+
+
+def test_replies_carry_the_inbox_from_name_and_signature(email_inbox, dovecot, smtp_receiver, admin):
+    Mailbox.objects.filter(pk=email_inbox.pk).update(
+        from_name="Acme Support", signature="Acme <support>\nMon–Fri"
+    )
+    dovecot.deliver(email_inbox.user, mail())
+    poll(email_inbox)
+    conversation = Conversation.objects.get(inbox=email_inbox.inbox)
+    reply = message_create(conversation=conversation, content="Done", actor=admin)
+    message_deliver(message_id=reply.pk)
+    [sent] = smtp_receiver.parsed()
+    assert sent["From"] == "Acme Support <support@acme.test>"
+    plain = sent.get_body(("plain",)).get_content().replace("\r\n", "\n")
+    assert plain.rstrip().endswith("-- \nAcme <support>\nMon–Fri")
+    assert "Acme &lt;support&gt;<br>Mon–Fri" in sent.get_body(("html",)).get_content()
