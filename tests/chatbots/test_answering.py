@@ -165,6 +165,20 @@ def test_ollama_down_gives_the_best_passages_clearly_marked(agent_api, bot, know
     )
 
 
+def test_ollama_down_and_no_relevant_passage_declines_instead_of_showing_passages(
+    agent_api, bot, knowledge, ollama_down
+):
+    bot.confidence_threshold = 0.0  # past the bot's own threshold: the evidence check decides
+    bot.save(update_fields=["confidence_threshold"])
+
+    body = ask(agent_api, bot, "Can I pay for a cruise to Mars with bitcoin?").json()
+
+    assert body["mode"] == "fallback" and body["sources"] == []
+    assert not body["response"].startswith(RETRIEVAL_ONLY_NOTICE)
+    stored = ChatMessage.objects.get(index=body["index"], session__session_id=body["session_id"])
+    assert stored.mode == "fallback" and stored.retrieval["declined"] == "best passage not relevant"
+
+
 def test_slow_ollama_times_out_into_retrieval_only(agent_api, bot, fake_ollama, settings):
     settings.OLLAMA_TIMEOUT = 0.3
     fake_ollama.delay = 1.5
