@@ -238,8 +238,11 @@ def delete(organization, *, where: dict | None = None, ids: list[str] | None = N
     )
 
 
-def query(organization, embedding: list[float], k: int, where: dict | None) -> list[VectorHit]:
-    """Nearest ``k`` vectors allowed by ``where`` (from ``build_where``), best first."""
+def query(
+    organization, embedding: list[float], k: int, where: dict | None, *, documents: bool = True
+) -> list[VectorHit]:
+    """Nearest ``k`` vectors allowed by ``where`` (from ``build_where``), best first.
+    ``documents=False`` leaves the stored text out (``VectorHit.document`` is then "")."""
     if where is None or k <= 0:
         return []
     result = _on_collection(
@@ -249,15 +252,16 @@ def query(organization, embedding: list[float], k: int, where: dict | None) -> l
             query_embeddings=[embedding],
             n_results=k,
             where=where or None,
-            include=["distances", "metadatas", "documents"],
+            include=["distances", "metadatas", *(["documents"] if documents else [])],
         ),
         create=False,
     )
     if result is None:
         return []
     hits = []
+    texts = result["documents"][0] if documents else [""] * len(result["ids"][0])
     for vector_id, distance, metadata, document in zip(
-        result["ids"][0], result["distances"][0], result["metadatas"][0], result["documents"][0], strict=False
+        result["ids"][0], result["distances"][0], result["metadatas"][0], texts, strict=False
     ):
         similarity = min(max(1.0 - float(distance), 0.0), 1.0)
         hits.append(
@@ -286,13 +290,14 @@ def query_scoped(organization, embedding: list[float], k: int, scope: SourceScop
     where = build_where(organization_id=_org_id(organization), scope=scope)
     if where is None or k <= 0:
         return []
+    # Retrieval reads passages from the database, never from the vector store: no stored text.
     if where == NO_FILTER:
-        return query(organization, embedding, k, where)
-    nearest = query(organization, embedding, k * OVERFETCH, NO_FILTER)
+        return query(organization, embedding, k, where, documents=False)
+    nearest = query(organization, embedding, k * OVERFETCH, NO_FILTER, documents=False)
     allowed = [hit for hit in nearest if _allowed(hit.metadata, scope)]
     if len(allowed) >= k or len(nearest) < k * OVERFETCH:
         return allowed[:k]  # the over-fetch read the whole collection, or found enough
-    return query(organization, embedding, k, where)
+    return query(organization, embedding, k, where, documents=False)
 
 
 def ids(organization, *, where: dict | None = None) -> list[str]:

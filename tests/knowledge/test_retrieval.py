@@ -230,3 +230,22 @@ def test_search_api_validates_input(agent_api):
     assert_error_shape(
         agent_api.post("/api/v1/knowledge/search", {"query": "x", "k": 500}, format="json"), 400
     )
+
+
+def test_scoped_vector_search_matches_the_filtered_query(org, library, monkeypatch):
+    """The over-fetch (no Chroma filter) and its fallback give what the filtered query gives."""
+    from knowledge import embeddings
+
+    vector = embeddings.embed_query("How long does the battery last?")
+    for scope in (
+        SourceScope.build(categories=["orders"]),
+        SourceScope.build(document_ids=[library["security"].pk]),
+        SourceScope.build(),
+    ):
+        where = vectorstore.build_where(organization_id=org.pk, scope=scope)
+        expected = [hit.id for hit in vectorstore.query(org, vector, 2, where)]
+        assert [hit.id for hit in vectorstore.query_scoped(org, vector, 2, scope)] == expected
+        monkeypatch.setattr(vectorstore, "OVERFETCH", 1)  # too small for the scope: the filter runs
+        assert [hit.id for hit in vectorstore.query_scoped(org, vector, 2, scope)] == expected
+        monkeypatch.undo()
+    assert vectorstore.query_scoped(org, vector, 2, SourceScope.build(document_ids=[], categories=[])) == []
