@@ -99,7 +99,7 @@ elif DATABASES["default"]["ENGINE"].endswith("postgresql") and env.bool("DATABAS
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-# Seconds an API-key lookup is cached (helpdesk.credential_cache; revocation drops it at once).
+# API-key lookups cached (helpdesk.credential_cache); a list's COUNT(*) reused (api/pagination.py).
 API_CREDENTIAL_CACHE_SECONDS = env.int("API_CREDENTIAL_CACHE_SECONDS", default=5)
 API_COUNT_CACHE_SECONDS = env.int("API_COUNT_CACHE_SECONDS", default=10)
 API_COUNT_CACHE_MIN = env.int("API_COUNT_CACHE_MIN", default=1000)
