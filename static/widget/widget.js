@@ -299,6 +299,9 @@
   function listen() {
     if (source || !state.conversationId || !window.EventSource) return;
     source = new EventSource(url("stream", { conversation_id: state.conversationId, visitor_token: state.visitorToken }));
+    // what was written before the stream connected is fetched once it is open, so nothing falls
+    // between the first fetch and the first live event
+    source.addEventListener("open", function () { refresh(); });
     source.addEventListener("message.created", function (event) {
       var data = JSON.parse(event.data);
       if (!shown[data.message_uuid]) refresh();
@@ -402,7 +405,7 @@
       return;
     }
     request("GET", "config").then(function (remote) { Object.assign(config, remote); apply(); }).catch(showError)
-      .then(function () { return state.conversationId && refresh().then(checkCsat).then(listen); })
+      .then(function () { if (state.conversationId) { listen(); return refresh().then(checkCsat); } })
       .then(function () { counting = true; });  // what was there before a reload is not news
   }
   if (document.body) start(); else document.addEventListener("DOMContentLoaded", start);

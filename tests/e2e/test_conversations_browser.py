@@ -371,8 +371,12 @@ def test_agent_works_a_conversation_end_to_end(page, live_server, workspace, pag
     page.get_by_label("Assignee").select_option(label="Priya Shah")
     expect(page.locator(".activity").last).to_contain_text("assigned the conversation to Priya Shah")
 
-    # resolve from the header
+    # resolve from the header: the list's next conversation opens, with a toast saying so
+    worked_url = page.url
     page.get_by_role("button", name="Resolve").click()
+    expect(page.locator("#cv-alert")).to_contain_text("here is the next one")
+    expect(page.locator(".cv-header__subject")).not_to_have_text(subject)
+    page.goto(worked_url)
     expect(page.locator(".cv-header .badge").first).to_have_text("Resolved")
     expect(page.get_by_role("button", name="Reopen")).to_be_visible()
     screenshot(page, "conversation-worked", full_page=False)
