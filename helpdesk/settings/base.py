@@ -42,11 +42,13 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_htmx",
     "helpdesk",
     "conversations",
     "knowledge",
     "chatbots",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -158,6 +160,10 @@ REALTIME_POLL_INTERVAL = env.float("REALTIME_POLL_INTERVAL", default=0.25)  # se
 REALTIME_RETENTION_SECONDS = env.int("REALTIME_RETENTION_SECONDS", default=3600)  # replay window
 REALTIME_HEARTBEAT_SECONDS = env.float("REALTIME_HEARTBEAT_SECONDS", default=15.0)
 REALTIME_RETRY_MS = env.int("REALTIME_RETRY_MS", default=3000)  # browsers' reconnect delay
+# Presence (helpdesk.services.presence): open pages send a heartbeat; idle -> away; silent -> offline.
+PRESENCE_HEARTBEAT_SECONDS = env.int("PRESENCE_HEARTBEAT_SECONDS", default=30)
+PRESENCE_IDLE_SECONDS = env.int("PRESENCE_IDLE_SECONDS", default=300)  # no input this long: away
+PRESENCE_OFFLINE_SECONDS = env.int("PRESENCE_OFFLINE_SECONDS", default=90)  # no heartbeat: offline
 
 # Celery: a real worker on kombu's filesystem transport by default (no server needed);
 # CELERY_BROKER_URL=redis://… at scale; eager only when explicitly asked for.
@@ -209,6 +215,7 @@ CELERY_BEAT_SCHEDULE.update(
     {
         "conversations-snooze-wake": {"task": "conversations.tasks.snooze_wake", "schedule": 60.0},
         "conversations-sla-check": {"task": "conversations.tasks.sla_check", "schedule": 60.0},
+        "conversations-sla-warn": {"task": "conversations.tasks.sla_warn", "schedule": 60.0},
         "conversations-auto-assign": {"task": "conversations.tasks.auto_assign", "schedule": 120.0},
         "conversations-mailboxes-poll": {"task": "conversations.tasks.mailboxes_poll_due", "schedule": 15.0},
         "conversations-fail-interrupted-deliveries": {
@@ -225,6 +232,7 @@ CELERY_BEAT_SCHEDULE["operations-fail-stale"] = {
     "task": "helpdesk.tasks.fail_stale_operations",
     "schedule": 60.0,
 }
+CELERY_BEAT_SCHEDULE["helpdesk-presence-sweep"] = {"task": "helpdesk.tasks.presence_sweep", "schedule": 30.0}
 # Real time: forget durable events older than REALTIME_RETENTION_SECONDS.
 CELERY_BEAT_SCHEDULE["helpdesk-realtime-prune"] = {
     "task": "helpdesk.tasks.prune_realtime_events",
@@ -348,6 +356,11 @@ SPECTACULAR_SETTINGS = {
         "AnswerModeEnum": "chatbots.models.chat.AnswerMode",
     },
     "DISABLE_ERRORS_AND_WARNINGS": False,
+    # Swagger UI and ReDoc are served from the project (drf-spectacular-sidecar), not a CDN: the
+    # docs work on an offline server and no page makes a request leaving it.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "helpdesk.api.schema.strip_trailing_slashes",
@@ -383,14 +396,15 @@ CONTENT_SECURITY_POLICY = env(
         "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
     ),
 )
-# Swagger UI and ReDoc load their assets from jsDelivr and start with an inline script.
+# Swagger UI and ReDoc are served from the project (drf-spectacular-sidecar) and start with an
+# inline script, so their pages allow inline code but nothing from another host.
 CONTENT_SECURITY_POLICY_API_DOCS_PATHS = ["/api/docs/", "/api/redoc/"]
 CONTENT_SECURITY_POLICY_API_DOCS = env(
     "CONTENT_SECURITY_POLICY_API_DOCS",
     default=(
-        "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-        "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com; "
-        "font-src 'self' https://fonts.gstatic.com; img-src 'self' data: https:; "
+        "default-src 'self'; script-src 'self' 'unsafe-inline'; "
+        "style-src 'self' 'unsafe-inline'; "
+        "font-src 'self'; img-src 'self' data:; "
         "worker-src 'self' blob:; connect-src 'self'; object-src 'none'; frame-ancestors 'none'"
     ),
 )

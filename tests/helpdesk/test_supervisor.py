@@ -158,3 +158,10 @@ def test_a_child_that_cannot_be_started_again_is_retried_later(tmp_path, caplog)
         assert any(record.getMessage().startswith("could not start chroma: ") for record in caplog.records)
     finally:
         supervisor.stop()
+
+
+def test_make_run_serves_without_debug_pages_unless_asked():
+    from helpdesk.management.commands.run_local import child_environment
+
+    assert child_environment({"PATH": "/bin"})["DEBUG"] == "false"
+    assert child_environment({"DEBUG": "true"})["DEBUG"] == "true"

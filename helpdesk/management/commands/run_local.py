@@ -22,6 +22,12 @@ from helpdesk import runtime
 from helpdesk.supervisor import Supervisor
 
 
+def child_environment(environ) -> dict[str, str]:
+    """The environment of the children: ``make run`` is how people deploy on one machine, so
+    they serve the product's own error pages (no debug pages) unless ``DEBUG=true`` is set."""
+    return {**environ, "PYTHONUNBUFFERED": "1", "DEBUG": environ.get("DEBUG", "false")}
+
+
 class _Stopped(Exception):
     """Ctrl-C or SIGTERM arrived while the children were starting."""
 
@@ -57,7 +63,7 @@ class Command(BaseCommand):
 
     def _start_children(self, host, port, chroma_port, no_beat, concurrency) -> None:
         python = sys.executable
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        env = child_environment(os.environ)
         if settings.CHROMA_MODE == "http" and not os.environ.get("CHROMA_URL"):
             settings.CHROMA_PATH.mkdir(parents=True, exist_ok=True)
             env["CHROMA_URL"] = f"http://127.0.0.1:{chroma_port}"
