@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("conversations.api.urls")),
     path("", include("knowledge.api.urls")),
     path("", include("chatbots.api.urls")),
+    path("", include("reports.api.urls")),
 ]
 
 urlpatterns = [

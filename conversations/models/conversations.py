@@ -175,6 +175,8 @@ class Conversation(models.Model):
             models.Index(fields=["organization", "inbox"], name="conv_org_inbox"),
             models.Index(fields=["organization", "contact", "-created_at"], name="conv_org_contact"),
             models.Index(fields=["organization", "sla_next_deadline_at"], name="conv_org_sla"),
+            # Reports: conversations resolved in a period, and the backlog at its end.
+            models.Index(fields=["organization", "resolved_at"], name="conv_org_resolved"),
             models.Index(fields=["snoozed_until"], name="conv_snoozed_until"),
         ]
 

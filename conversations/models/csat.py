@@ -43,6 +43,7 @@ class CsatSurvey(models.Model):
         ]
         indexes = [
             models.Index(fields=["organization", "answered_at"], name="csat_org_answered"),
+            models.Index(fields=["organization", "asked_at"], name="csat_org_asked"),  # reports
             models.Index(fields=["organization", "inbox"], name="csat_org_inbox"),
             models.Index(fields=["organization", "contact", "-asked_at"], name="csat_org_contact"),
         ]

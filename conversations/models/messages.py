@@ -65,6 +65,8 @@ class Message(models.Model):
         indexes = [
             models.Index(fields=["conversation", "created_at"], name="msg_conv_created"),
             models.Index(fields=["conversation", "type", "created_at"], name="msg_conv_type_created"),
+            # Reports: did an agent (or the bot, or a hand-off) write in the conversation?
+            models.Index(fields=["conversation", "sender_type"], name="msg_conv_sender"),
             models.Index(fields=["organization", "-created_at"], name="msg_org_created"),
             models.Index(fields=["status"], name="msg_status"),
         ]

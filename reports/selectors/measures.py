@@ -1,0 +1,198 @@
+"""The measures every conversation report shares, for one period, optionally grouped (by agent or
+team): conversations opened, resolved and in the backlog, SLA met and breached, first response and
+resolution times, CSAT. Each is one aggregate query (durations: see ``durations``), so a report
+costs the same handful of queries whatever the number of conversations or groups."""
+
+from __future__ import annotations
+
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet, Value
+
+from conversations.models import CsatSurvey, SLABreach
+from reports.filters import ReportFilters, conversations_in_scope
+from reports.selectors.durations import ALL, duration_percentiles, empty_figures, organization_schedules
+
+RATINGS = (1, 2, 3, 4, 5)
+
+
+def _percent(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def _in_period(field: str, filters: ReportFilters) -> Q:
+    period = filters.period
+    return Q(**{f"{field}__gte": period.start, f"{field}__lt": period.end})
+
+
+def backlog_q(filters: ReportFilters) -> Q:
+    """Opened before the period ended and neither resolved nor closed by then."""
+    end = filters.period.end
+    return (
+        Q(created_at__lt=end)
+        & (Q(resolved_at__isnull=True) | Q(resolved_at__gte=end))
+        & (Q(closed_at__isnull=True) | Q(closed_at__gte=end))
+    )
+
+
+def _breached() -> Q:
+    """A recorded breach, or a first reply or resolution after its deadline (the beat job may
+    not have run between the deadline and the reply)."""
+    recorded = SLABreach.objects.filter(conversation_id=OuterRef("pk"))
+    return (
+        Q(Exists(recorded))
+        | Q(first_reply_at__gt=F("first_response_deadline_at"))
+        | Q(resolved_at__gt=F("resolution_deadline_at"))
+    )
+
+
+def _group(group: str | None):
+    return F(group) if group else Value(ALL)
+
+
+def conversation_counts(filters: ReportFilters, *, group: str | None = None) -> dict:
+    """{group: {opened, resolved, backlog, sla: {met, breached, pending, met_percent,
+    breached_percent}}}. SLA figures cover the conversations opened in the period that had a
+    policy: breached, else pending (a target still running), else met."""
+    opened, resolved, backlog = (
+        _in_period("created_at", filters),
+        _in_period("resolved_at", filters),
+        backlog_q(filters),
+    )
+    with_policy = opened & Q(sla_policy__isnull=False)
+    breached = _breached()
+    rows = (
+        conversations_in_scope(filters)
+        .filter(opened | resolved | backlog)
+        .annotate(report_group=_group(group))
+        .values("report_group")
+        .annotate(
+            opened=Count("pk", filter=opened),
+            resolved=Count("pk", filter=resolved),
+            backlog=Count("pk", filter=backlog),
+            sla_breached=Count("pk", filter=with_policy & breached),
+            sla_pending=Count("pk", filter=with_policy & ~breached & Q(sla_next_deadline_at__isnull=False)),
+            sla_total=Count("pk", filter=with_policy),
+        )
+        .order_by()
+    )
+    result = {}
+    for row in rows:
+        met = row["sla_total"] - row["sla_breached"] - row["sla_pending"]
+        decided = met + row["sla_breached"]
+        result[row["report_group"]] = {
+            "opened": row["opened"],
+            "resolved": row["resolved"],
+            "backlog": row["backlog"],
+            "sla": {
+                "met": met,
+                "breached": row["sla_breached"],
+                "pending": row["sla_pending"],
+                "met_percent": _percent(met, decided),
+                "breached_percent": _percent(row["sla_breached"], decided),
+            },
+        }
+    return result
+
+
+def empty_counts() -> dict:
+    return {
+        "opened": 0,
+        "resolved": 0,
+        "backlog": 0,
+        "sla": {"met": 0, "breached": 0, "pending": 0, "met_percent": None, "breached_percent": None},
+    }
+
+
+def response_times(filters: ReportFilters, *, group: str | None = None, schedules=None) -> dict:
+    """First response (conversations opened in the period that got one) and resolution
+    (conversations resolved in the period) times: {group: {first_response, resolution}}."""
+    scope = conversations_in_scope(filters)
+    first = duration_percentiles(
+        scope.filter(_in_period("created_at", filters)),
+        start="created_at",
+        end="first_reply_at",
+        group=group,
+        schedules=schedules,
+    )
+    resolution = duration_percentiles(
+        scope.filter(_in_period("resolved_at", filters)),
+        start="created_at",
+        end="resolved_at",
+        group=group,
+        schedules=schedules,
+    )
+    return {
+        key: {
+            "first_response": first.get(key, empty_figures()),
+            "resolution": resolution.get(key, empty_figures()),
+        }
+        for key in set(first) | set(resolution)
+    }
+
+
+def csat_figures(filters: ReportFilters, *, group: str | None = None) -> dict:
+    """Surveys asked in the period (one per resolution): {group: {asked, answered,
+    response_rate, average, distribution {1..5}}}."""
+    surveys = CsatSurvey.objects.filter(organization=filters.organization, **_survey_period(filters))
+    if filters.narrowed:
+        surveys = surveys.filter(conversation__in=conversations_in_scope(filters).values("pk"))
+    rows = (
+        surveys.annotate(report_group=_group(f"conversation__{group}" if group else None))
+        .values("report_group")
+        .annotate(
+            asked=Count("pk"),
+            answered=Count("pk", filter=Q(answered_at__isnull=False)),
+            average=Avg("rating"),
+            **{f"rating_{value}": Count("pk", filter=Q(rating=value)) for value in RATINGS},
+        )
+        .order_by()
+    )
+    return {row["report_group"]: _csat(row) for row in rows}
+
+
+def _survey_period(filters: ReportFilters) -> dict:
+    return {"asked_at__gte": filters.period.start, "asked_at__lt": filters.period.end}
+
+
+def _csat(row: dict) -> dict:
+    return {
+        "asked": row["asked"],
+        "answered": row["answered"],
+        "response_rate": _percent(row["answered"], row["asked"]),
+        "average": round(row["average"], 2) if row["average"] is not None else None,
+        "distribution": {str(value): row[f"rating_{value}"] for value in RATINGS},
+    }
+
+
+def empty_csat() -> dict:
+    return _csat({"asked": 0, "answered": 0, "average": None, **{f"rating_{v}": 0 for v in RATINGS}})
+
+
+def measures(filters: ReportFilters, *, group: str | None = None, schedules=None) -> dict:
+    """Every measure per group: {group: {opened, resolved, backlog, sla, first_response,
+    resolution, csat}} (groups with no activity are absent)."""
+    if schedules is None:
+        schedules = organization_schedules(filters.organization.pk)
+    counts = conversation_counts(filters, group=group)
+    times = response_times(filters, group=group, schedules=schedules)
+    csat = csat_figures(filters, group=group)
+    result = {}
+    for key in set(counts) | set(times) | set(csat):
+        result[key] = {
+            **counts.get(key, empty_counts()),
+            **times.get(key, {"first_response": empty_figures(), "resolution": empty_figures()}),
+            "csat": csat.get(key, empty_csat()),
+        }
+    return result
+
+
+def empty_measures() -> dict:
+    return {
+        **empty_counts(),
+        "first_response": empty_figures(),
+        "resolution": empty_figures(),
+        "csat": empty_csat(),
+    }
+
+
+def scope_ids(filters: ReportFilters) -> QuerySet:
+    return conversations_in_scope(filters).values("pk")

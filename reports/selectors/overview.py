@@ -1,0 +1,101 @@
+"""The overview report: the period's measures beside the previous period's, conversations opened
+and resolved per day, and the busiest hours (conversations opened per weekday and hour)."""
+
+from __future__ import annotations
+
+from django.db.models import Count
+from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncDate
+
+from reports.filters import ReportFilters, conversations_in_scope
+from reports.selectors.durations import ALL, organization_schedules
+from reports.selectors.measures import empty_measures, measures
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def _change(current, previous):
+    """Relative change in percent (None when there is nothing to compare with)."""
+    if current is None or previous in (None, 0):
+        return None
+    return round(100 * (current - previous) / previous, 1)
+
+
+def _comparison(current: dict, previous: dict) -> dict:
+    pairs = {
+        "opened": (current["opened"], previous["opened"]),
+        "resolved": (current["resolved"], previous["resolved"]),
+        "backlog": (current["backlog"], previous["backlog"]),
+        "first_response_median": (
+            current["first_response"]["median_seconds"],
+            previous["first_response"]["median_seconds"],
+        ),
+        "resolution_median": (
+            current["resolution"]["median_seconds"],
+            previous["resolution"]["median_seconds"],
+        ),
+        "sla_met_percent": (current["sla"]["met_percent"], previous["sla"]["met_percent"]),
+        "csat_average": (current["csat"]["average"], previous["csat"]["average"]),
+    }
+    return {name: _change(now, before) for name, (now, before) in pairs.items()}
+
+
+def daily_series(filters: ReportFilters) -> list[dict]:
+    """[{date, opened, resolved}] for every day of the period (days in the organization's zone)."""
+    period, scope = filters.period, conversations_in_scope(filters)
+    opened = dict(
+        scope.filter(created_at__gte=period.start, created_at__lt=period.end)
+        .annotate(day=TruncDate("created_at", tzinfo=period.timezone))
+        .values("day")
+        .annotate(count=Count("pk"))
+        .order_by()
+        .values_list("day", "count")
+    )
+    resolved = dict(
+        scope.filter(resolved_at__gte=period.start, resolved_at__lt=period.end)
+        .annotate(day=TruncDate("resolved_at", tzinfo=period.timezone))
+        .values("day")
+        .annotate(count=Count("pk"))
+        .order_by()
+        .values_list("day", "count")
+    )
+    return [
+        {"date": day.isoformat(), "opened": opened.get(day, 0), "resolved": resolved.get(day, 0)}
+        for day in period.day_list()
+    ]
+
+
+def busiest_hours(filters: ReportFilters) -> dict:
+    """Conversations opened per local weekday (Monday first) and hour: {weekdays, cells[7][24], max}."""
+    period = filters.period
+    rows = (
+        conversations_in_scope(filters)
+        .filter(created_at__gte=period.start, created_at__lt=period.end)
+        .annotate(
+            weekday=ExtractIsoWeekDay("created_at", tzinfo=period.timezone),
+            hour=ExtractHour("created_at", tzinfo=period.timezone),
+        )
+        .values("weekday", "hour")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    cells = [[0] * 24 for _ in WEEKDAYS]
+    for row in rows:  # at most 7 × 24 grouped rows
+        cells[row["weekday"] - 1][row["hour"]] = row["count"]
+    return {"weekdays": list(WEEKDAYS), "cells": cells, "max": max(max(day) for day in cells)}
+
+
+def overview_report(filters: ReportFilters) -> dict:
+    """Everything the Overview page and ``GET reports/overview`` show."""
+    schedules = organization_schedules(filters.organization.pk)
+    previous_filters = filters.for_period(filters.period.previous())
+    current = measures(filters, schedules=schedules).get(ALL, empty_measures())
+    previous = measures(previous_filters, schedules=schedules).get(ALL, empty_measures())
+    return {
+        "filters": filters.as_dict(),
+        "previous_period": previous_filters.period.as_dict(),
+        "figures": current,
+        "previous": previous,
+        "change_percent": _comparison(current, previous),
+        "series": daily_series(filters),
+        "heatmap": busiest_hours(filters),
+    }
