@@ -85,7 +85,7 @@ def _thread_headers(message: Message) -> dict[str, str]:
     }
 
 
-def _connection(mailbox: Mailbox | None):
+def smtp_connection(mailbox: Mailbox | None):
     """The inbox's own SMTP server, or None for the server-wide ``EMAIL_URL`` backend."""
     if mailbox is None or not mailbox.smtp_host:
         return None
@@ -100,6 +100,14 @@ def _connection(mailbox: Mailbox | None):
         timeout=SMTP_TIMEOUT_SECONDS,
         fail_silently=False,
     )
+
+
+def _survey_parts(message: Message) -> tuple[str, str] | None:
+    if message.sender_type != SenderType.SYSTEM:
+        return None
+    from conversations.services.csat_email import survey_mail_parts  # services import channels
+
+    return survey_mail_parts(message)
 
 
 def send(message: Message) -> None:
@@ -118,6 +126,9 @@ def send(message: Message) -> None:
         from_email = settings.DEFAULT_FROM_EMAIL
     header_id = _message_id(message, parseaddr(from_email)[1])
     text, html = message.text_content, message.content
+    survey = _survey_parts(message)
+    if survey is not None:  # the resolve message: "How did we do?" and the survey's signed link
+        text, html = f"{text}\n\n{survey[0]}", f"{html}{survey[1]}"
     if mailbox is not None and mailbox.signature:
         text = f"{text}\n\n-- \n{mailbox.signature}"
         lines = "<br>".join(escape(line) for line in mailbox.signature.splitlines())  # plain text
@@ -133,10 +144,11 @@ def send(message: Message) -> None:
             "X-Parley-Conversation": str(conversation.uuid),
             "Message-ID": f"<{header_id}>",
             **_thread_headers(message),
-            # RFC 3834: the bot's answers are automatic, so other robots do not answer them.
+            # RFC 3834: the bot's answers and our notices are automatic, so other robots do not answer them.
             **({"Auto-Submitted": "auto-replied"} if message.sender_type == SenderType.BOT else {}),
+            **({"Auto-Submitted": "auto-generated"} if message.sender_type == SenderType.SYSTEM else {}),
         },
-        connection=_connection(mailbox),
+        connection=smtp_connection(mailbox),
     )
     email.attach_alternative(html, "text/html")
     for attachment in message.attachments.all():

@@ -1,12 +1,14 @@
 """Customer satisfaction: each resolution of a conversation asks its contact "How did we do?"
 once (when the inbox has CSAT on); the contact answers once, in the widget (visitor token), on
-the public page of a signed link (the email channel's resolve message carries it), or through
+the public page of a signed link (the email channel's resolve message carries it:
+``services.csat_email``), or through
 the API. Asking publishes ``csat.requested`` to the conversation's real-time topic (the widget
 reads it) and emits the domain event of the same name; answering records an activity entry for
 the agents and publishes ``csat.answered``."""
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from django.conf import settings
@@ -17,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conversations.errors import NotFound
-from conversations.models import Conversation, CsatSurvey
+from conversations.models import Channel, Conversation, CsatSurvey
 from conversations.models.csat import COMMENT_MAX_LENGTH, RATING_MAX, RATING_MIN
 from conversations.services.activity import activity_record
 from helpdesk import events, realtime
@@ -26,6 +28,8 @@ from helpdesk.errors import DomainError
 QUESTION = "How did we do?"
 LINK_SALT = "parley.csat.link"
 LINK_MAX_AGE = timedelta(days=30)
+
+logger = logging.getLogger(__name__)
 
 
 class CsatError(DomainError):
@@ -117,7 +121,20 @@ def csat_conversations_resolved(*, conversations: list[Conversation]) -> list[Cs
     CsatSurvey.objects.bulk_create(surveys)
     for survey in surveys:
         _announce(survey, "csat.requested")
+    mailed = [survey.pk for survey in surveys if survey.channel == Channel.EMAIL]
+    if mailed:  # the email channel asks in its resolve message, mailed once this commits
+        transaction.on_commit(lambda: _mail_resolved(mailed))
     return surveys
+
+
+def _mail_resolved(survey_ids: list[int]) -> None:
+    from conversations.services.csat_email import csat_resolve_mail  # it imports this module
+
+    for survey_id in survey_ids:
+        try:
+            csat_resolve_mail(survey_id=survey_id)
+        except Exception:  # one contact's notice failing must not stop the others'
+            logger.exception("the resolve message of CSAT survey %s could not be queued", survey_id)
 
 
 def csat_conversation_resolved(*, conversation: Conversation) -> CsatSurvey | None:

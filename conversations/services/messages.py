@@ -60,6 +60,7 @@ def message_create(
     cc=None,
     bcc=None,
     now: datetime | None = None,
+    mailed: bool = False,
 ) -> Message:
     """Add a message to the thread.
 
@@ -71,6 +72,8 @@ def message_create(
     note (an AI summary of a chat handed over) or, not private, a notice to the contact ("a
     person is coming"). ``sender_type="bot"``: the conversation's bot answers (outgoing, never
     private; a bot answer is not an agent's reply, so the response clocks keep running).
+    ``mailed``: a system notice to the contact that the email channel mails too, like a bot
+    answer (the resolve message with its satisfaction survey link).
     HTML is sanitized; ``attachments`` are ids of this organization's unlinked uploads."""
     ensure_not_merged(conversation)
     if sender_type not in (SenderType.AGENT, SenderType.CONTACT, SenderType.SYSTEM, SenderType.BOT):
@@ -105,7 +108,9 @@ def message_create(
         meta["from"] = [contact.email] if contact.email else []
     elif sender_type in (SenderType.SYSTEM, SenderType.BOT):
         # The bot's answer on an email inbox is mailed like an agent's reply.
-        bot_mail = sender_type == SenderType.BOT and channels.needs_delivery(conversation.inbox.channel)
+        bot_mail = (sender_type == SenderType.BOT or (mailed and not private)) and channels.needs_delivery(
+            conversation.inbox.channel
+        )
         message_type, status, sender_agent, sender_contact = (
             MessageType.OUTGOING,
             MessageStatus.PENDING if bot_mail else MessageStatus.SENT,
