@@ -1,6 +1,7 @@
 """Outbound email adapter: the one place a Django email message is handed to the mail server.
 
-``send(message)`` sends through the configured email backend (``EMAIL_URL``) and turns what
+``send(message)`` sends through the configured email backend (``EMAIL_URL``), ``check(connection)``
+tries a server without sending (a mailbox's connection test); both turn what
 ``smtplib`` and the socket layer raise into two domain errors, so callers catch by class:
 
 * ``MailUnavailable`` (a ``BackendUnavailable``): the server could not be reached, dropped the
@@ -13,6 +14,7 @@ Both messages are the server's reply in words, never a Python tuple or class nam
 from __future__ import annotations
 
 import smtplib
+from contextlib import contextmanager
 
 from django.core.mail import EmailMessage
 
@@ -43,8 +45,22 @@ def _failure(temporary: bool, reason: str) -> DomainError:
 
 def send(message: EmailMessage) -> None:
     """Send ``message`` now; raises ``MailUnavailable`` or ``MailRefused`` when it was not sent."""
-    try:
+    with _translated():
         message.send(fail_silently=False)
+
+
+def check(connection) -> None:
+    """Connect to the mail server of ``connection`` (a Django email backend), sign in when it
+    has credentials, and close: a mailbox's "test connection". Raises like ``send``."""
+    with _translated():
+        connection.open()
+        connection.close()
+
+
+@contextmanager
+def _translated():
+    try:
+        yield
     except smtplib.SMTPRecipientsRefused as exc:
         refused = exc.recipients or {}
         replies = ", ".join(f"{address} ({_reply(*reply)})" for address, reply in refused.items())

@@ -9,6 +9,7 @@ from conversations.api.views import (
     conversations,
     csat,
     domains,
+    mailboxes,
     media,
     messages,
     search,
@@ -32,6 +33,7 @@ router.register("macros", workflow.MacroViewSet, basename="api-macro")
 router.register("sla-policies", sla.SLAPolicyViewSet, basename="api-sla-policy")
 router.register("business-hours", sla.BusinessHoursViewSet, basename="api-business-hours")
 router.register("media", media.MediaViewSet, basename="api-media")
+router.register("mailboxes", mailboxes.MailboxViewSet, basename="api-mailbox")
 router.register("tickets", tickets.TicketViewSet, basename="api-ticket")
 router.register("conversations", conversations.ConversationViewSet, basename="api-conversation")
 
@@ -70,6 +72,11 @@ urlpatterns = [
     re_path(r"^widget/messages/?$", widget.WidgetMessagesView.as_view(), name="api-widget-messages"),
     re_path(r"^widget/typing/?$", widget.WidgetTypingView.as_view(), name="api-widget-typing"),
     re_path(r"^widget/stream/?$", widget.widget_stream, name="api-widget-stream"),
+    re_path(
+        r"^inboxes/(?P<pk>\d{1,19})/test-connection/?$",
+        mailboxes.InboxConnectionTestView.as_view(),
+        name="api-inbox-test-connection",
+    ),
     re_path(r"^priorities/?$", catalog.PriorityListView.as_view(), name="api-priorities"),
     re_path(r"^sla/status/?$", sla.SLAStatusView.as_view(), name="api-sla-status"),
     *router.urls,

@@ -1,5 +1,5 @@
 """Mailboxes of email inboxes: their settings (passwords encrypted, never echoed), the
-connection test, and the poll: one at a time per mailbox (a lease taken by one conditional
+connection tests (IMAP and SMTP), and the poll: one at a time per mailbox (a lease taken by one conditional
 update), outside any transaction while the IMAP server talks, each mail imported in its own
 transaction together with the new ``last_uid``, so a poll that crashes mid-batch resumes where
 it stopped and imports nothing twice."""
@@ -9,15 +9,17 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.mail import get_connection
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from conversations.channels import imap
+from conversations.channels.email import smtp_connection
 from conversations.errors import ConversationError
 from conversations.models import AfterImport, Channel, EmailOutcome, Inbox, Mailbox
 from conversations.services.email_import import email_import
-from helpdesk import encryption
+from helpdesk import encryption, mail
 from helpdesk.errors import DomainError
 
 MAX_ERROR_LENGTH = 1000
@@ -90,6 +92,27 @@ def mailbox_save(
     return mailbox
 
 
+# What ``mailbox_save`` takes, read back from a saved mailbox (passwords excepted): a partial
+# change (the API's PATCH) starts from these.
+SETTINGS = (
+    "host", "port", "security", "username", "folder", "after_import", "move_to_folder",
+    "poll_interval_seconds", "enabled", "bot_mode", "from_name", "signature",
+    "smtp_host", "smtp_port", "smtp_security", "smtp_username",
+)  # fmt: skip
+
+
+def mailbox_settings(mailbox: Mailbox) -> dict:
+    return {name: getattr(mailbox, name) for name in SETTINGS}
+
+
+@transaction.atomic
+def mailbox_delete(*, mailbox: Mailbox) -> None:
+    """Disconnect the inbox from its mailbox: no more polls, nothing is sent by its SMTP server
+    (replies use the server-wide mail settings). Imported conversations and the Message-IDs
+    that thread them stay."""
+    Mailbox.objects.filter(pk=mailbox.pk).delete()
+
+
 def _session(mailbox: Mailbox):
     return imap.session(
         host=mailbox.host,
@@ -107,6 +130,18 @@ def mailbox_test_connection(*, mailbox: Mailbox) -> str:
     with _session(mailbox) as session:
         count = len(session.uids(after=0))
     return f"Connected: {count} message(s) in {mailbox.folder}."
+
+
+def mailbox_test_smtp(*, mailbox: Mailbox) -> str:
+    """Connect to the inbox's SMTP server (or the server-wide one) and sign in, sending nothing;
+    returns what was found, in words. Raises ``mail.MailUnavailable`` / ``mail.MailRefused``."""
+    connection = smtp_connection(mailbox)
+    if connection is None:
+        mail.check(get_connection())
+        return "Replies leave by the server-wide mail settings (EMAIL_URL), which answered."
+    mail.check(connection)
+    signed_in = " and signed in" if mailbox.smtp_username else ""
+    return f"Connected to {mailbox.smtp_host}:{mailbox.smtp_port}{signed_in}."
 
 
 def _lease(mailbox_id: int, now: datetime) -> bool:

@@ -7,8 +7,10 @@ import pytest
 from conversations.models import (
     Attachment,
     CannedResponse,
+    Channel,
     ContactNote,
     Macro,
+    Mailbox,
     SavedView,
     Status,
     Tag,
@@ -55,6 +57,13 @@ def foreign(other_org, other_admin):
         "team": team,
         "agent": agent,
         "attachment": attachment,
+        "mailbox": Mailbox.objects.create(
+            organization=other_org,
+            inbox=InboxFactory(organization=other_org, channel=Channel.EMAIL, email="help@globex.test"),
+            host="imap.globex.test",
+            username="help",
+            password_encrypted="globex-token",
+        ),
     }
 
 
@@ -89,6 +98,12 @@ MATRIX = [
     ("get", "/api/v1/inboxes/{inbox.pk}", None, "inbox"),
     ("put", "/api/v1/inboxes/{inbox.pk}", {"name": "Pwned"}, "inbox"),
     ("delete", "/api/v1/inboxes/{inbox.pk}", None, "inbox"),
+    ("post", "/api/v1/inboxes/{mailbox.inbox_id}/test-connection", None, "mailbox"),
+    ("get", "/api/v1/mailboxes/{mailbox.pk}", None, "mailbox"),
+    ("put", "/api/v1/mailboxes/{mailbox.pk}", {"imap": {"host": "pwned.test"}}, "mailbox"),
+    ("patch", "/api/v1/mailboxes/{mailbox.pk}", {"bot_mode": "answer"}, "mailbox"),
+    ("delete", "/api/v1/mailboxes/{mailbox.pk}", None, "mailbox"),
+    ("post", "/api/v1/mailboxes/{mailbox.pk}/test-connection", None, "mailbox"),
     ("put", "/api/v1/statuses/{status.pk}", {"name": "Pwned"}, "status"),
     ("delete", "/api/v1/statuses/{status.pk}", None, "status"),
     ("put", "/api/v1/tags/{tag.pk}", {"name": "pwned"}, "tag"),
@@ -151,6 +166,7 @@ LISTS = [
     ("/api/v1/contacts", "contact", "id"),
     ("/api/v1/users", "contact", "id"),
     ("/api/v1/inboxes", "inbox", "id"),
+    ("/api/v1/mailboxes", "mailbox", "id"),
     ("/api/v1/statuses", "status", "id"),
     ("/api/v1/tags", "tag", "id"),
     ("/api/v1/views", "view", "id"),
@@ -212,3 +228,10 @@ def test_create_with_another_organizations_inbox_team_or_agent_is_404(owner, api
     from conversations.models import Conversation
 
     assert not Conversation.objects.filter(organization=owner.organization).exists()
+
+
+def test_a_mailbox_for_another_organizations_inbox_is_404(owner, api_for, foreign):
+    inbox = InboxFactory(organization=foreign["inbox"].organization, channel=Channel.EMAIL)
+    body = {"inbox_id": inbox.pk, "imap": {"host": "h", "username": "u", "password": "p"}}
+    assert_isolated(api_for(owner), "post", "/api/v1/mailboxes", body)
+    assert not Mailbox.objects.filter(inbox=inbox).exists()
