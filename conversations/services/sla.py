@@ -280,11 +280,18 @@ def sla_recompute(
 
 def sla_status_of(conversation: Conversation, *, now: datetime | None = None) -> str | None:
     """on_track, at_risk, breached, or None when no target is pending."""
-    if conversation.sla_next_deadline_at is None:
+    return sla_status_at(conversation.sla_next_deadline_at, conversation.sla_at_risk_at, now=now)
+
+
+def sla_status_at(
+    next_deadline_at: datetime | None, at_risk_at: datetime | None, *, now: datetime | None = None
+) -> str | None:
+    """``sla_status_of`` from a conversation's two SLA columns (for rows read as values)."""
+    if next_deadline_at is None:
         return None
     now = now or timezone.now()
-    if conversation.sla_next_deadline_at <= now:
+    if next_deadline_at <= now:
         return "breached"
-    if conversation.sla_at_risk_at is not None and conversation.sla_at_risk_at <= now:
+    if at_risk_at is not None and at_risk_at <= now:
         return "at_risk"
     return "on_track"

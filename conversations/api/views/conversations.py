@@ -23,6 +23,7 @@ from conversations.api.views.base import (
     UUID_PATTERN,
     ConversationPagingMixin,
     ScopedViewSet,
+    conversation_detail,
     filters_from_query,
     get_member,
     get_team,
@@ -30,6 +31,7 @@ from conversations.api.views.base import (
 )
 from conversations.errors import NotFound
 from conversations.models import Inbox
+from conversations.selectors import conversation_rows
 from conversations.selectors import conversations as selectors
 from conversations.services import assignment, conversations, lifecycle, merge
 
@@ -41,27 +43,25 @@ class ConversationViewSet(ConversationPagingMixin, ScopedViewSet):
     lookup_value_regex = UUID_PATTERN
     filter_backends: list = []
 
-    def detail_response(self, conversation, status=http.HTTP_200_OK, reload=True) -> Response:
-        """The conversation as ``ConversationDetailSerializer`` shows it; ``reload`` fetches it
-        again with its joins (after a change)."""
-        if reload:
-            conversation = self.get_conversation(conversation.uuid)
-        context = {
-            **self.get_serializer_context(),
-            "page_extras": selectors.page_extras(conversations=[conversation], membership=self.membership),
-            "previous_conversations": selectors.previous_conversations(conversation=conversation),
-        }
-        return Response(ConversationDetailSerializer(conversation, context=context).data, status=status)
+    def detail_response(self, conversation, status=http.HTTP_200_OK) -> Response:
+        """The conversation as ``ConversationDetailSerializer`` shows it (read again, so after a
+        change it shows the change), built from row values in three queries."""
+        body = conversation_detail(
+            organization=self.organization, uuid=conversation.uuid, membership=self.membership
+        )
+        if body is None:
+            raise NotFound("Conversation not found.")
+        return Response(body, status=status)
 
     def _list(self, request, scope: str):
-        queryset = selectors.conversation_list(
+        rows = conversation_rows.list_rows(
             organization=self.organization,
             membership=self.membership,
             scope=scope,
             filters=filters_from_query(request.query_params),
             order_by=request.query_params.get("order_by"),
         )
-        return self.conversation_page(queryset)
+        return self.conversation_page(rows)
 
     @extend_schema(request=ConversationCreateSerializer, responses={201: ConversationDetailSerializer})
     def create(self, request):
@@ -133,7 +133,15 @@ class ConversationViewSet(ConversationPagingMixin, ScopedViewSet):
 
     @extend_schema(responses=ConversationDetailSerializer)
     def retrieve(self, request, uuid=None):
-        return self.detail_response(self.get_conversation(uuid), reload=False)
+        value = parse_uuid(uuid)
+        body = (
+            conversation_detail(organization=self.organization, uuid=value, membership=self.membership)
+            if value
+            else None
+        )
+        if body is None:
+            raise NotFound("Conversation not found.")
+        return Response(body)
 
     @extend_schema(responses=ParticipantSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None)
@@ -259,11 +267,11 @@ class TeamUnassignedView(ConversationPagingMixin, ScopedViewSet):
     )
     def list(self, request, team_id=None):
         team = get_team(self.organization, team_id, field="team_id")
-        queryset = selectors.conversation_list(
+        rows = conversation_rows.list_rows(
             organization=self.organization,
             membership=self.membership,
             team_id=team.pk,
             filters=filters_from_query(request.query_params),
             order_by=request.query_params.get("order_by"),
         )
-        return self.conversation_page(queryset)
+        return self.conversation_page(rows)

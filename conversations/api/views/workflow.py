@@ -22,6 +22,7 @@ from conversations.api.views.base import (
 )
 from conversations.api.views.catalog import CrudMixin
 from conversations.selectors import catalog as selectors
+from conversations.selectors import conversation_rows
 from conversations.selectors import conversations as conversation_selectors
 from conversations.services import canned, macros, saved_views
 from helpdesk.models import Role
@@ -58,7 +59,7 @@ class SavedViewViewSet(ConversationPagingMixin, CrudMixin, ScopedViewSet):
             filters=filters_from_query(request.query_params),
             order_by=request.query_params.get("order_by"),
         )
-        return self.conversation_page(queryset)
+        return self.conversation_page(conversation_rows.queryset_rows(queryset, membership=self.membership))
 
 
 @extend_schema(tags=["Canned responses"])
