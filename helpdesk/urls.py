@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("conversations.urls")),
     path("", include("knowledge.urls")),
     path("", include("chatbots.urls")),
+    path("", include("reports.urls")),
 ]
 
 handler404 = "helpdesk.views.errors.not_found"

@@ -5,3 +5,17 @@ class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = "Reports"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from helpdesk.navigation import register_nav_item
+
+        register_nav_item(
+            "reports",
+            "Reports",
+            "reports:overview",
+            order=50,
+            icon="chart",
+            min_role="admin",
+            shortcut="g r",
+            landing=False,
+        )

@@ -64,6 +64,12 @@ MATRIX = [
     ("put", "/api/v1/teams/{team.pk}", {"name": "Pwned"}, "team"),
     ("patch", "/api/v1/teams/{team.pk}", {"timezone": "Europe/Paris"}, "team"),
     ("delete", "/api/v1/teams/{team.pk}", None, "team"),
+    # Reports: another organization's team or agent in a filter is not found, like its objects.
+    ("get", "/api/v1/reports/overview?team_id={team.pk}", None, "team"),
+    ("get", "/api/v1/reports/teams?team_id={team.pk}", None, "team"),
+    ("get", "/api/v1/reports/unanswered?team_id={team.pk}", None, "team"),
+    ("get", "/api/v1/reports/agents?agent_id={agent.pk}", None, "agent"),
+    ("get", "/api/v1/reports/bot?agent_id={agent.pk}", None, "agent"),
     ("get", "/api/v1/api-keys/{api_key.pk}", None, "api_key"),
     ("delete", "/api/v1/api-keys/{api_key.pk}", None, "api_key"),
     ("get", "/api/v1/operations/{operation.pk}", None, "operation"),
