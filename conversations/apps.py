@@ -13,6 +13,7 @@ class ConversationsConfig(AppConfig):
         register_organization_initializer(defaults.organization_defaults_create)
         _register_domains()
         _register_navigation()
+        _register_notifications()
 
 
 def _register_domains() -> None:
@@ -24,6 +25,13 @@ def _register_domains() -> None:
 
     register_usage_counter("domains", domain_count)
     register_domain_lister(domains_brief)
+
+
+def _register_notifications() -> None:
+    """Mentions, replies and assign-on-reply follow each new message."""
+    from conversations.services.notifications import register_notification_subscribers
+
+    register_notification_subscribers()
 
 
 def _register_navigation() -> None:

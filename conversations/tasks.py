@@ -1,12 +1,12 @@
 """Celery tasks of the conversations app: thin wrappers that call services.
 
-Periodic ones (``CELERY_BEAT_SCHEDULE``): ``snooze_wake`` and ``sla_check`` every minute,
+Periodic ones (``CELERY_BEAT_SCHEDULE``): ``snooze_wake``, ``sla_check`` and ``sla_warn`` every minute,
 ``auto_assign`` every two minutes, ``fail_interrupted_deliveries`` every minute,
 ``mailboxes_poll_due`` every 15 seconds (each mailbox at its own interval)."""
 
 from celery import shared_task
 
-from conversations.services import assignment, lifecycle, mailboxes, messages, sla_breaches
+from conversations.services import assignment, lifecycle, mailboxes, messages, notifications, sla_breaches
 
 
 @shared_task
@@ -33,6 +33,12 @@ def snooze_wake() -> int:
 def sla_check() -> int:
     """Record newly missed SLA targets (emits ``sla.breached`` once per target)."""
     return sla_breaches.sla_check_due()
+
+
+@shared_task
+def sla_warn() -> int:
+    """Warn agents of SLA targets at risk (one notification per deadline and agent)."""
+    return notifications.sla_warnings_send()
 
 
 @shared_task

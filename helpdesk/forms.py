@@ -253,6 +253,12 @@ class TeamForm(DomainErrorsMixin, forms.Form):
         help_text="Open conversations one agent may receive automatically (0 = no cap).",
     )
     timezone = forms.ChoiceField(choices=(), initial="UTC", label="Time zone")
+    assign_on_reply = forms.BooleanField(
+        required=False,
+        initial=True,
+        label="Assign on reply",
+        help_text="An agent who replies to an unassigned conversation of this team gets it.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -266,6 +272,7 @@ class TeamForm(DomainErrorsMixin, forms.Form):
             "conversation_assignment_type": team.conversation_assignment_type,
             "max_auto_assigned_conversations": team.max_auto_assigned_conversations,
             "timezone": team.timezone,
+            "assign_on_reply": team.assign_on_reply,
         }
 
 

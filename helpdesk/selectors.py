@@ -1,7 +1,7 @@
 """Read queries of the core domain, always scoped to one organization."""
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 
 from helpdesk import ollama
 from helpdesk.models import (
@@ -9,6 +9,8 @@ from helpdesk.models import (
     Invitation,
     InvitationStatus,
     Membership,
+    Notification,
+    NotificationPreference,
     Operation,
     Organization,
     Team,
@@ -86,3 +88,41 @@ def ai_provider_summary(*, organization: Organization) -> dict:
             "model": settings.EMBEDDING_MODEL,
         },
     }
+
+
+def notification_list(*, membership: Membership, unread: bool | None = None) -> QuerySet[Notification]:
+    """The member's own notifications, newest first (with who caused them)."""
+    rows = (
+        Notification.objects.filter(organization_id=membership.organization_id, recipient=membership)
+        .select_related("actor__user")
+        .annotate(conversation_uuid=F("conversation__uuid"))
+    )
+    if unread is True:
+        rows = rows.filter(read_at__isnull=True)
+    elif unread is False:
+        rows = rows.filter(read_at__isnull=False)
+    return rows.order_by("-created_at", "-id")
+
+
+def notification_unread_count(*, membership: Membership) -> int:
+    return Notification.objects.filter(recipient=membership, read_at__isnull=True).count()
+
+
+def notification_preference(*, membership: Membership) -> NotificationPreference:
+    """The member's preferences, or the defaults (unsaved: a read never writes)."""
+    stored = NotificationPreference.objects.filter(membership=membership).first()
+    return stored or NotificationPreference(membership=membership)
+
+
+def agent_suggestions(*, organization: Organization, prefix: str, limit: int = 8) -> list[Membership]:
+    """Active agents of the organization whose first name, last name or email starts with
+    ``prefix`` (the @mention autocomplete), by name."""
+    prefix = (prefix or "").strip()
+    rows = Membership.objects.filter(organization=organization, is_active=True, user__is_active=True)
+    if prefix:
+        rows = rows.filter(
+            Q(user__first_name__istartswith=prefix)
+            | Q(user__last_name__istartswith=prefix)
+            | Q(user__email__istartswith=prefix)
+        )
+    return list(rows.select_related("user").order_by("user__first_name", "user__email")[:limit])

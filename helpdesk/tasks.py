@@ -6,7 +6,9 @@ from celery import shared_task
 
 from helpdesk.models import WebhookDelivery
 from helpdesk.realtime import store as realtime_store
+from helpdesk.services import notifications as notification_services
 from helpdesk.services import operations as operation_services
+from helpdesk.services import presence as presence_services
 from helpdesk.services import webhooks as webhook_services
 
 
@@ -38,3 +40,16 @@ def fail_stale_operations() -> int:
 def prune_realtime_events() -> int:
     """Periodic (celery beat): delete real-time events past REALTIME_RETENTION_SECONDS."""
     return realtime_store.events_prune()
+
+
+@shared_task(ignore_result=True)
+def notification_email(notification_id: int) -> bool:
+    """Mail a mention to an agent who is away. The mail server being down is retried by the
+    base task; safe to run twice (a notification is mailed once)."""
+    return notification_services.notification_email_send(notification_id=notification_id)
+
+
+@shared_task(ignore_result=True)
+def presence_sweep() -> int:
+    """Periodic (celery beat): agents whose pages stopped sending heartbeats go offline."""
+    return presence_services.presence_sweep()

@@ -1,6 +1,7 @@
 """Assignment to an agent and/or a team, and round-robin auto-assignment inside a team.
 
-Round robin picks, among the team's members who are active and ``online``, those below the
+Round robin picks, among the team's members who are active and ``online`` (presence:
+``helpdesk.services.presence``), those below the
 team's cap (``max_auto_assigned_conversations`` open conversations assigned to them in any team;
 0 means no cap), the one whose last automatic assignment in this team is the oldest (never
 assigned first; ties by id). The team row is locked while choosing, so two conversations
@@ -9,14 +10,16 @@ arriving together do not go to the same agent by accident."""
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 
 from conversations.errors import ConversationError, NotFound
 from conversations.models import Conversation, RoundRobinState, StatusCategory
 from conversations.services.activity import activity_record, actor_name, emit_updated, participant_add
+from conversations.services.notifications import notify_assigned
 from conversations.services.sla import sla_recompute
 from helpdesk.models import Availability, Membership, Team
 from helpdesk.models.team import AssignmentType
+from helpdesk.services.presence import seen_recently_cutoff
 
 
 def _check_agent(conversation: Conversation, agent: Membership) -> None:
@@ -52,6 +55,7 @@ def _set_agent(conversation: Conversation, agent: Membership | None, actor: Memb
         meta={"from": previous.pk if previous else None, "to": agent.pk if agent else None, "auto": auto},
     )
     emit_updated(conversation, changes={"assigned_user_id": agent.pk if agent else None})
+    notify_assigned(conversations=[conversation], agent=agent, actor=actor)
 
 
 @transaction.atomic
@@ -105,9 +109,12 @@ def conversation_assign_team(
 
 
 def round_robin_candidates(team: Team) -> list[Membership]:
-    """Online, active members of the team under its cap, in the order round robin serves them."""
+    """Online, active members of the team under its cap, in the order round robin serves them.
+    Online means their page sent a heartbeat lately (or, never having sent one, that the API set
+    them online): an agent whose page went quiet is skipped before the sweep marks them offline."""
     members = list(
         Membership.objects.filter(
+            Q(last_seen_at__isnull=True) | Q(last_seen_at__gte=seen_recently_cutoff()),
             organization_id=team.organization_id,
             teams=team,
             is_active=True,

@@ -32,6 +32,7 @@ from conversations.services.assignment import conversation_assign_team
 from conversations.services.catalog import priority_value, tags_get_or_create
 from conversations.services.csat import csat_conversations_resolved
 from conversations.services.lifecycle import parse_snooze_until
+from conversations.services.notifications import notify_assigned
 from conversations.services.sla import SLA_FIELDS, policy_matches, sla_recompute
 from helpdesk import events
 from helpdesk.models import Membership, Role, Team
@@ -183,6 +184,7 @@ def conversations_bulk_assign_agent(
             ignore_conflicts=True,
         )
     _emit([(c, {"assigned_user_id": target}, None) for c in changed])
+    notify_assigned(conversations=changed, agent=agent, actor=actor)
     return BulkResult("assign_agent", len(changed), len(conversations), previous)
 
 

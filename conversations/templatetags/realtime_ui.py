@@ -6,7 +6,7 @@ from django import template
 from django.urls import reverse
 
 from helpdesk import realtime
-from helpdesk.realtime import store
+from helpdesk.templatetags.notifications_ui import latest_event_id
 from helpdesk.templatetags.parley import current_tenant
 
 register = template.Library()
@@ -24,7 +24,7 @@ def realtime_stream(context, conversation=None):
         "enabled": True,
         "stream_url": reverse("conversations:realtime-stream"),
         "topics": ",".join(topics),
-        "since": store.latest_event_id(),
+        "since": latest_event_id(context.get("request")),
         "me": tenant.membership.pk,
         "conversation": conversation,
     }

@@ -1,7 +1,8 @@
 """Agents' real-time stream (Server-Sent Events) and their typing announcements.
 
-``GET /realtime/stream?topics=org:<id>,conversation:<uuid>``: a signed-in agent reads their own
-organization's topic and the topics of its conversations; anything else is refused before the
+``GET /realtime/stream?topics=org:<id>,agent:<id>,conversation:<uuid>``: a signed-in agent reads
+their own organization's topic, their own agent topic (notifications) and the topics of its
+conversations; anything else is refused before the
 stream opens (the error shape, as JSON: EventSource shows nothing, a developer reads it)."""
 
 from __future__ import annotations
@@ -39,13 +40,17 @@ def stream(request):
         return _refuse(400, message, "invalid", {"topics": [message]})
     malformed = [topic for topic in topics if not realtime.TOPIC.match(topic)]
     if malformed:
-        message = "Topics are org:<organization id> or conversation:<conversation uuid>."
+        message = (
+            "Topics are org:<organization id>, agent:<your agent id> or conversation:<conversation uuid>."
+        )
         return _refuse(400, message, "invalid", {"topics": [message]})
     organization = tenant.organization
     for topic in topics:
         kind, _, key = topic.partition(":")
         if kind == "org" and int(key) != organization.pk:
             return _refuse(403, "You may follow only your own organization.", "permission_denied")
+        if kind == "agent" and int(key) != tenant.membership.pk:
+            return _refuse(403, "You may follow only your own notifications.", "permission_denied")
         if kind == "conversation" and conversation_get(organization=organization, uuid=key) is None:
             return _refuse(404, "No such conversation.", "not_found")
     raw = request.headers.get("Last-Event-ID") or request.GET.get("last_event_id")

@@ -246,6 +246,7 @@ class TeamSerializer(serializers.ModelSerializer):
             "conversation_assignment_type",
             "max_auto_assigned_conversations",
             "timezone",
+            "assign_on_reply",
             "business_hours_id",
             "sla_policy_id",
             "created_at",

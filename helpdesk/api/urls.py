@@ -3,7 +3,17 @@
 from django.urls import re_path
 
 from helpdesk.api.routers import Router
-from helpdesk.api.views import accounts, ai_provider, health, invitations, keys, operations, people, webhooks
+from helpdesk.api.views import (
+    accounts,
+    ai_provider,
+    health,
+    invitations,
+    keys,
+    notifications,
+    operations,
+    people,
+    webhooks,
+)
 
 router = Router()
 router.register("agents", people.AgentViewSet, basename="agent")
@@ -11,6 +21,7 @@ router.register("teams", people.TeamViewSet, basename="team")
 router.register("api-keys", keys.ApiKeyViewSet, basename="api-key")
 router.register("operations", operations.OperationViewSet, basename="operation")
 router.register("webhooks", webhooks.WebhookViewSet, basename="webhook")
+router.register("notifications", notifications.NotificationViewSet, basename="notification")
 
 urlpatterns = [
     re_path(r"^accounts/?$", accounts.AccountCreateView.as_view(), name="api-accounts"),

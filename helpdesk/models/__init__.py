@@ -2,6 +2,7 @@
 
 from helpdesk.models.api_key import ApiKey
 from helpdesk.models.invitation import Invitation, InvitationStatus
+from helpdesk.models.notification import Notification, NotificationKind, NotificationPreference
 from helpdesk.models.operation import Operation
 from helpdesk.models.organization import PLAN_LIMITS, Organization, Plan
 from helpdesk.models.people import Availability, Membership, Role, User
@@ -16,6 +17,9 @@ __all__ = [
     "Invitation",
     "InvitationStatus",
     "Membership",
+    "Notification",
+    "NotificationKind",
+    "NotificationPreference",
     "Operation",
     "Organization",
     "Plan",

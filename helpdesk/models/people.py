@@ -86,6 +86,8 @@ class Membership(models.Model):
         max_length=24, choices=Availability.choices, default=Availability.OFFLINE
     )
     last_active_at = models.DateTimeField(null=True, blank=True)
+    # The last presence heartbeat from an open agent page: none for PRESENCE_OFFLINE_SECONDS -> offline.
+    last_seen_at = models.DateTimeField(null=True, blank=True)
     is_active = models.BooleanField(default=True, help_text="Disabled members cannot log in or use keys.")
     teams = models.ManyToManyField("helpdesk.Team", blank=True, related_name="memberships")
     created_at = models.DateTimeField(auto_now_add=True)

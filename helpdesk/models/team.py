@@ -17,6 +17,9 @@ class Team(models.Model):
         default=0, help_text="Cap of open conversations auto-assigned to one agent (0 = no cap)."
     )
     timezone = models.CharField(max_length=64, default="UTC")
+    assign_on_reply = models.BooleanField(
+        default=True, help_text="An agent who replies to an unassigned conversation of the team gets it."
+    )
     # The conversations app's SLA settings, named by string (the helpdesk imports no app).
     business_hours = models.ForeignKey(
         "conversations.BusinessHours", null=True, blank=True, on_delete=models.SET_NULL, related_name="teams"

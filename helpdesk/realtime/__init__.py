@@ -4,8 +4,9 @@
             data={…}, durable=True)
     sse_response(request, topics=[…], last_event_id=…)  # from an endpoint that checked access
 
-Topics: ``org:{organization_id}`` (the agents' inbox list) and ``conversation:{uuid}`` (an open
-conversation, for its agents and its widget visitor). Durable events are rows of
+Topics: ``org:{organization_id}`` (the agents' inbox list), ``agent:{membership_id}`` (one
+agent's notifications) and ``conversation:{uuid}`` (an open conversation, for its agents and its
+widget visitor). Durable events are rows of
 ``helpdesk.RealtimeEvent`` whose id is the SSE ``id:``, so a reconnect with ``Last-Event-ID``
 receives what it missed; live-only events (typing, ``message.delta`` tokens) are pushed and
 forgotten. How events cross processes: ``helpdesk.realtime.backends``."""
@@ -26,12 +27,12 @@ from helpdesk.realtime import channel
 from helpdesk.realtime.envelope import Envelope, encode_data
 from helpdesk.realtime.stream import sse_response
 
-__all__ = ["Envelope", "org_topic", "conversation_topic", "publish", "sse_response"]
+__all__ = ["Envelope", "agent_topic", "org_topic", "conversation_topic", "publish", "sse_response"]
 
 logger = logging.getLogger(__name__)
 
 TOPIC = re.compile(
-    r"^(org:[1-9][0-9]{0,18}|conversation:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$"
+    r"^((?:org|agent):[1-9][0-9]{0,18}|conversation:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$"
 )
 EVENT = re.compile(r"^[a-z][a-z0-9_.]{0,63}$")
 # Publishing from async code (a streamed answer's tokens) must neither block the event loop nor
@@ -41,6 +42,11 @@ _async_publisher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="parley-
 
 def org_topic(organization_id: int) -> str:
     return f"org:{organization_id}"
+
+
+def agent_topic(membership_id: int) -> str:
+    """One agent's own events (their notifications), read by that member only."""
+    return f"agent:{membership_id}"
 
 
 def conversation_topic(conversation_uuid) -> str:
@@ -56,7 +62,7 @@ def publish(*, organization_id: int, topics: list[str], event: str, data: dict, 
     topics = list(dict.fromkeys(topics))
     bad = [topic for topic in topics if not isinstance(topic, str) or not TOPIC.match(topic)]
     if not topics or bad:
-        raise ValueError(f"topics must be org:<id> or conversation:<uuid>, got {bad or topics}")
+        raise ValueError(f"topics must be org:<id>, agent:<id> or conversation:<uuid>, got {bad or topics}")
     if not EVENT.match(event):
         raise ValueError(f"event names are lowercase words with dots, got {event!r}")
     encode_data(data)  # not JSON-serialisable: fail in the caller, not later in a callback

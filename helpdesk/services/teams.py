@@ -45,6 +45,7 @@ def team_create(
     conversation_assignment_type: str = AssignmentType.MANUAL,
     max_auto_assigned_conversations: int = 0,
     timezone: str = "UTC",
+    assign_on_reply: bool = True,
     business_hours: Model | None = None,
     sla_policy: Model | None = None,
 ) -> Team:
@@ -61,6 +62,7 @@ def team_update(
     conversation_assignment_type: str | Unset = UNSET,
     max_auto_assigned_conversations: int | Unset = UNSET,
     timezone: str | Unset = UNSET,
+    assign_on_reply: bool | Unset = UNSET,
     business_hours: Model | None | Unset = UNSET,
     sla_policy: Model | None | Unset = UNSET,
 ) -> Team:

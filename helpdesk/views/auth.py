@@ -14,6 +14,18 @@ from django.views.decorators.http import require_POST
 from helpdesk import login_failures
 from helpdesk.forms import LoginForm
 from helpdesk.models import Membership
+from helpdesk.services.presence import presence_sign_out
+from helpdesk.templatetags.parley import current_tenant
+
+
+class LogoutView(auth_views.LogoutView):
+    """Signing out makes the agent offline at once (``helpdesk.services.presence``)."""
+
+    def post(self, request, *args, **kwargs):
+        tenant = current_tenant(request)
+        if tenant is not None:
+            presence_sign_out(membership=tenant.membership)
+        return super().post(request, *args, **kwargs)
 
 
 class LoginView(auth_views.LoginView):

@@ -1,9 +1,8 @@
 """UI routes of the core: authentication, home, organization switcher and settings."""
 
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from helpdesk.views import auth, home
+from helpdesk.views import auth, home, notifications, presence
 from helpdesk.views.settings import agents, api_keys, index, organization, profile, teams, webhooks
 
 settings_patterns = [
@@ -49,12 +48,22 @@ settings_patterns = [
 
 urlpatterns = [
     path("login/", auth.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", auth.LogoutView.as_view(), name="logout"),
     path("password-reset/", auth.PasswordResetView.as_view(), name="password_reset"),
     path("password-reset/sent/", auth.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path("reset/<uidb64>/<token>/", auth.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
     path("reset/done/", auth.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("switch-organization/", auth.switch_organization, name="switch-organization"),
     path("settings/", include((settings_patterns, "settings"))),
+    path("notifications/", notifications.notification_list, name="notifications"),
+    path("notifications/menu/", notifications.notification_menu, name="notifications-menu"),
+    path("notifications/<str:pk>/read/", notifications.notification_read, name="notification-read"),
+    path("notifications/read-all/", notifications.notification_read_all, name="notifications-read-all"),
+    path(
+        "notifications/preferences/", notifications.notification_preferences, name="notification-preferences"
+    ),
+    path("presence/", presence.choose, name="presence"),
+    path("presence/heartbeat/", presence.heartbeat, name="presence-heartbeat"),
+    path("agents/suggest/", presence.agent_suggestions, name="agent-suggestions"),
     path("", home.home, name="home"),
 ]

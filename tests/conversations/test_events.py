@@ -38,8 +38,14 @@ def test_every_state_change_emits_updated_events(
         admin_api.post(f"{url}/tags", {"tags": ["vip"]}, format="json")
         admin_api.post(f"{url}/messages", {"message": "reply"}, format="json")
     updates = [payload["changes"] for name, payload in capture_events if name == "conversation.updated"]
-    assert updates == [{"priority": "High"}, {"tags": ["vip"]}]
-    assert [name for name, _ in capture_events].count("ticket.updated") == 2
+    conversation.refresh_from_db()
+    # the reply to an unassigned conversation assigned it to the replier
+    assert updates == [
+        {"priority": "High"},
+        {"tags": ["vip"]},
+        {"assigned_user_id": conversation.assigned_agent_id},
+    ]
+    assert [name for name, _ in capture_events].count("ticket.updated") == 3
     assert [name for name, _ in capture_events].count("message.created") == 1
 
 

@@ -7,6 +7,7 @@ import pytest
 from asgiref.sync import async_to_sync, sync_to_async
 from django.test import AsyncClient
 
+from conversations.services.assignment import conversation_assign_agent
 from conversations.services.messages import message_create
 from helpdesk.models import RealtimeEvent, Role
 from tests.factories import MembershipFactory
@@ -95,6 +96,9 @@ def test_agents_see_messages_and_changes_and_only_they_see_private_notes(
     def write(private: bool, content: str):
         with django_capture_on_commit_callbacks(execute=True):
             return message_create(conversation=conversation, content=content, actor=agent, private=private)
+
+    # assigned already: the reply does not assign it (which would be one more event)
+    conversation_assign_agent(conversation=conversation, agent=agent, actor=agent)
 
     async def scenario():
         inbox = await agent_stream(agent, [org_topic(conversation.organization)])

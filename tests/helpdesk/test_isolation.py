@@ -6,7 +6,7 @@ from rest_framework.test import APIClient
 
 from helpdesk.models import ApiKey, Role, Team
 from helpdesk.models.api_key import ApiKeyKind
-from helpdesk.services import api_keys, operations
+from helpdesk.services import api_keys, notifications, operations
 from tests.conftest import PASSWORD
 from tests.factories import MembershipFactory, TeamFactory
 from tests.isolation import assert_isolated, assert_not_listed, assert_unchanged, snapshot
@@ -21,7 +21,13 @@ def foreign(other_org, other_admin):
     key, _ = api_keys.api_key_create(membership=other_admin, name="Globex key", permissions=["read"])
     pair_key_id, pair_secret = api_keys.agent_api_key_generate(membership=agent)
     operation = operations.operation_create(organization=other_org, kind="crawl", total=3)
+    (notification,) = notifications.notifications_send(
+        organization=other_org,
+        recipients=[other_admin],
+        draft=notifications.NotificationDraft(kind="assigned", title="Globex: assigned to you"),
+    )
     return {
+        "notification": notification,
         "agent": agent,
         "team": team,
         "api_key": key,
@@ -74,6 +80,8 @@ MATRIX = [
     ("delete", "/api/v1/api-keys/{api_key.pk}", None, "api_key"),
     ("get", "/api/v1/operations/{operation.pk}", None, "operation"),
     ("post", "/api/v1/operations/{operation.pk}/retry", None, "operation"),
+    ("put", "/api/v1/notifications/{notification.pk}/read", None, "notification"),
+    ("post", "/api/v1/notifications/{notification.pk}/read", None, "notification"),
 ]
 
 
@@ -105,6 +113,7 @@ def test_another_organizations_object_is_404_and_unchanged(attacker, foreign, me
         ("/api/v1/teams", "team"),
         ("/api/v1/api-keys", "api_key"),
         ("/api/v1/operations", "operation"),
+        ("/api/v1/notifications", "notification"),
     ],
 )
 def test_lists_never_show_another_organizations_rows(attacker, foreign, other_admin, owner, url, target):
@@ -113,6 +122,13 @@ def test_lists_never_show_another_organizations_rows(attacker, foreign, other_ad
         "team": TeamFactory(organization=owner.organization, name="Acme support"),
         "api_key": api_keys.api_key_create(membership=owner, name="Acme key", permissions=["read"])[0],
         "operation": operations.operation_create(organization=owner.organization, kind="crawl"),
+        "notification": notifications.notifications_send(
+            organization=owner.organization,
+            recipients=[owner],
+            draft=notifications.NotificationDraft(kind="assigned", title="Acme: assigned to you"),
+        )[0]
+        if target == "notification"
+        else None,
     }[target]
     foreign_ids = {foreign[target].pk}
     if target == "agent":
