@@ -432,5 +432,13 @@
     window.setInterval(function () { refreshTimes(document); }, 30000);
   });
 
+  // Another conversation of the queue swapped in without a page load (static/js/queue.js).
+  document.addEventListener("parley:page-swapped", function () {
+    boot(document);
+    restoreDraft();
+    autoGrow(composerText());
+    scrollToBottom();
+  });
+
   window.ParleyConversations = { select: select, move: move };
 })();

@@ -1,5 +1,6 @@
 """Working a queue in headless Chromium: bulk select (shift-click range) + assign + undo, the
-three panes (list beside the thread, filters kept, j/k, back/forward), a saved view that brings
+three panes (list beside the thread, filters kept, j/k; a conversation opens in place with
+history.pushState and back/forward restore list and pane; without JavaScript plain pages), a saved view that brings
 its priority back, and the phone width without horizontal overflow. Screenshots at 1440x900 and
 390x844 go to var/screenshots/queue-*.png."""
 
@@ -62,7 +63,7 @@ def test_three_panes_keep_the_filters_with_j_k_and_back_forward(
     page.locator("#inbox-filters select[name=sort]").select_option("created_at")
     expect(page).to_have_url(re.compile(r"sort=created_at"))
     rows = page.locator("#conv-list .conv-row")
-    subjects = [rows.nth(i).locator(".conv-row__subject").inner_text() for i in range(3)]
+    subjects = [rows.nth(i).locator(".conv-row__subject").inner_text() for i in range(4)]
     rows.nth(0).click()
     expect(page.locator(".cv-header__subject")).to_have_text(subjects[0])
     expect(page).to_have_url(re.compile(r"/inbox/c/.*tab=all.*sort=created_at"))
@@ -72,21 +73,44 @@ def test_three_panes_keep_the_filters_with_j_k_and_back_forward(
     expect(page.locator(".cv-queue__position")).to_have_text("1 of 13")
     screenshot(page, "queue-three-panes", full_page=False)
 
+    # From here on the conversations open in place (history.pushState), in this same document.
+    page.evaluate("window.__sameDocument = true")
     page.locator("body").click(position={"x": 700, "y": 400})
     page.keyboard.press("j")
     expect(page.locator(".cv-header__subject")).to_have_text(subjects[1])
+    expect(page).to_have_url(re.compile(r"/inbox/c/.*tab=all.*sort=created_at"))
     page.keyboard.press("j")
     expect(page.locator(".cv-header__subject")).to_have_text(subjects[2])
+    expect(page.locator(".cv-queue__position")).to_have_text("3 of 13")
+    third_url = page.url
     page.keyboard.press("k")
     expect(page.locator(".cv-header__subject")).to_have_text(subjects[1])
-    page.go_back()
+    page.go_back()  # popstate: the list with its sort and the conversation of that address
+    expect(page).to_have_url(third_url)
     expect(page.locator(".cv-header__subject")).to_have_text(subjects[2])
+    expect(pane.locator(".conv-row.is-current .conv-row__subject")).to_have_text(subjects[2])
     page.go_back()
+    expect(page.locator(".cv-header__subject")).to_have_text(subjects[1])
+    page.go_back()
+    expect(page.locator(".cv-header__subject")).to_have_text(subjects[0])
+    expect(page.locator(".cv-queue__position")).to_have_text("1 of 13")
+    page.go_forward()
     expect(page.locator(".cv-header__subject")).to_have_text(subjects[1])
     page.go_forward()
     expect(page.locator(".cv-header__subject")).to_have_text(subjects[2])
+    expect(page).to_have_url(re.compile(r"tab=all.*sort=created_at"))
+    assert page.evaluate("window.__sameDocument === true")  # no page load on the way
+    screenshot(page, "queue-after-back-forward", full_page=False)
+    page.keyboard.press("j")  # the shortcuts of the restored page work
+    expect(page.locator(".cv-header__subject")).to_have_text(subjects[3])
+    page.keyboard.press("k")
+    expect(page.locator(".cv-header__subject")).to_have_text(subjects[2])
     pane.locator(".conv-row").nth(0).click()  # a row of the pane opens beside the list
     expect(page.locator(".cv-header__subject")).to_have_text(subjects[0])
+    assert page.evaluate("window.__sameDocument === true")
+    assert page.evaluate("document.getElementById('realtime').dataset.realtimeConversation") == (
+        page.locator("[data-conversation]").get_attribute("data-conversation")
+    )  # the live stream follows the conversation shown
 
     # the shortcut help lists j (there is a next one) but not k (the first has no previous)
     page.keyboard.press("?")
@@ -102,6 +126,27 @@ def test_three_panes_keep_the_filters_with_j_k_and_back_forward(
     expect(page).to_have_url(re.compile(r"/inbox/\?tab=all.*sort=created_at"))
     expect(page.locator("#inbox-filters select[name=sort]")).to_have_value("created_at")
     assert page_errors == []
+
+
+def test_without_javascript_the_panes_are_plain_pages(browser, live_server, workspace, e2e_admin):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        login(page, live_server, e2e_admin.user.email)
+        page.goto(f"{live_server.url}/inbox/?tab=all&sort=created_at")
+        rows = page.locator("#conv-list .conv-row")
+        subjects = [rows.nth(i).locator(".conv-row__subject").inner_text() for i in range(2)]
+        rows.nth(0).click()
+        expect(page.locator(".cv-header__subject")).to_have_text(subjects[0])
+        page.locator(".cv-queue a[rel=next]").click()
+        expect(page.locator(".cv-header__subject")).to_have_text(subjects[1])
+        expect(page).to_have_url(re.compile(r"/inbox/c/.*tab=all.*sort=created_at"))
+        page.locator("[data-list-pane] .conv-row").nth(0).click()
+        expect(page.locator(".cv-header__subject")).to_have_text(subjects[0])
+        page.go_back()
+        expect(page.locator(".cv-header__subject")).to_have_text(subjects[1])
+    finally:
+        context.close()
 
 
 def test_a_saved_view_restores_its_priority(page, live_server, workspace, e2e_admin, page_errors):
