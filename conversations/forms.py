@@ -126,6 +126,7 @@ class ContactForm(DomainErrorsMixin, forms.Form):
     last_name = forms.CharField(max_length=100, required=False)
     email = forms.EmailField(max_length=254, required=False)
     phone_number = forms.CharField(max_length=40, required=False, label="Phone")
+    company = forms.CharField(max_length=200, required=False)
 
 
 # ---------- settings ----------

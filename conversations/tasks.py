@@ -57,3 +57,15 @@ def mailboxes_poll_due() -> int:
 def mailbox_poll(mailbox_id: int) -> int | None:
     """Import a mailbox's new mail (a no-op while another poll holds it). Safe to run twice."""
     return mailboxes.mailbox_poll(mailbox_id=mailbox_id)
+
+
+@shared_task
+def contacts_import(operation_id: str) -> None:
+    """Import an uploaded contacts CSV. Safe to run twice: rows are matched on email."""
+    from conversations.services.contact_import import contact_import_run
+    from helpdesk.models import Operation
+    from helpdesk.models.operation import OperationStatus
+
+    operation = Operation.objects.filter(pk=operation_id).select_related("organization").first()
+    if operation is not None and operation.status != OperationStatus.SUCCEEDED:
+        contact_import_run(operation=operation)

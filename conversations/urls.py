@@ -6,6 +6,8 @@ from conversations.views import (
     actions,
     attachments,
     bulk,
+    contact_manage,
+    contact_transfer,
     contacts,
     conversation,
     csat,
@@ -52,7 +54,16 @@ urlpatterns = [
     path("inbox/c/<uuid:uuid>/", include(conversation_patterns)),
     path("inbox/attachments/<uuid:uuid>/", attachments.attachment_download, name="attachment"),
     path("contacts/", contacts.contact_index, name="contacts"),
+    path("contacts/new/", contact_manage.contact_new, name="contact-new"),
+    path("contacts/export.csv", contact_transfer.contact_export_csv, name="contacts-export"),
+    path("contacts/import/", contact_transfer.contact_import, name="contacts-import"),
+    path(
+        "contacts/import/<uuid:operation_id>/",
+        contact_transfer.contact_import_status,
+        name="contact-import-status",
+    ),
     path("contacts/<int:pk>/", contacts.contact_detail, name="contact"),
+    path("contacts/<int:pk>/merge/", contact_manage.contact_merge_page, name="contact-merge"),
     path("contacts/<int:pk>/block/", contacts.contact_block, name="contact-block"),
     path("contacts/<int:pk>/notes/", contacts.contact_note_add, name="contact-note-add"),
     path(
@@ -68,7 +79,9 @@ urlpatterns = [
     path("settings/inboxes/<int:pk>/", settings_catalog.inbox_edit, name="settings-inbox"),
     path("settings/inboxes/<int:pk>/delete/", settings_catalog.inbox_remove, name="settings-inbox-delete"),
     path("settings/inboxes/<int:pk>/mailbox/", settings_mailbox.mailbox_edit, name="settings-mailbox"),
-    path("settings/inboxes/<int:pk>/mailbox/test/", settings_mailbox.mailbox_test, name="settings-mailbox-test"),
+    path(
+        "settings/inboxes/<int:pk>/mailbox/test/", settings_mailbox.mailbox_test, name="settings-mailbox-test"
+    ),
     path("settings/statuses/", settings_catalog.status_list, name="settings-statuses"),
     path("settings/statuses/<int:pk>/", settings_catalog.status_edit, name="settings-status"),
     path("settings/statuses/<int:pk>/delete/", settings_catalog.status_remove, name="settings-status-delete"),

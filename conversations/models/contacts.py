@@ -14,6 +14,7 @@ class Contact(models.Model):
     phone_number = models.CharField(max_length=40, blank=True)
     phone_number_country_code = models.CharField(max_length=8, blank=True)
     avatar_url = models.CharField(max_length=500, blank=True)
+    company = models.CharField(max_length=200, blank=True)
     custom_attributes = models.JSONField(default=dict, blank=True)
     enabled = models.BooleanField(default=True, help_text="A blocked contact cannot open conversations.")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -72,6 +72,7 @@ def contact_update(
     phone_number: str | Unset = UNSET,
     phone_number_country_code: str | Unset = UNSET,
     avatar_url: str | Unset = UNSET,
+    company: str | Unset = UNSET,
     custom_attributes: dict | Unset = UNSET,
     enabled: bool | Unset = UNSET,
 ) -> Contact:
@@ -81,13 +82,7 @@ def contact_update(
     changes = given(locals(), exclude=("contact",))
     if "email" in changes:
         changes["email"] = changes["email"].strip().lower()
-        if (
-            changes["email"]
-            and Contact.objects.filter(organization_id=contact.organization_id, email=changes["email"])
-            .exclude(pk=contact.pk)
-            .exists()
-        ):
-            raise ConversationError("Another contact has this email.", field="email", code="conflict")
+        _ensure_email_free(contact.organization_id, changes["email"], exclude_pk=contact.pk)
     for field, value in changes.items():
         setattr(contact, field, value)
     try:
@@ -96,6 +91,43 @@ def contact_update(
     except IntegrityError:  # the same email saved concurrently
         raise ConversationError("Another contact has this email.", field="email", code="conflict")
     return contact
+
+
+def _ensure_email_free(organization_id: int, email: str, *, exclude_pk: int | None = None) -> None:
+    others = Contact.objects.filter(organization_id=organization_id, email=email)
+    if email and others.exclude(pk=exclude_pk).exists():
+        raise ConversationError("Another contact has this email.", field="email", code="conflict")
+
+
+def contact_create(
+    *,
+    organization: Organization,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    phone_number: str = "",
+    company: str = "",
+    custom_attributes: dict | None = None,
+) -> Contact:
+    """Add a contact by hand. The email (stored lower-case, optional) must be no other contact's
+    of the organization; a contact needs at least a name, an email or a phone number."""
+    email = (email or "").strip().lower()
+    if not (first_name.strip() or last_name.strip() or email or phone_number.strip()):
+        raise ConversationError("Give at least a name, an email or a phone number.", field="first_name")
+    _ensure_email_free(organization.pk, email)
+    try:
+        with transaction.atomic():
+            return Contact.objects.create(
+                organization=organization,
+                first_name=first_name.strip(),
+                last_name=last_name.strip(),
+                email=email,
+                phone_number=phone_number.strip(),
+                company=company.strip(),
+                custom_attributes=custom_attributes or {},
+            )
+    except IntegrityError:  # the same email saved concurrently
+        raise ConversationError("Another contact has this email.", field="email", code="conflict")
 
 
 def contact_set_enabled(*, contact: Contact, enabled: bool) -> Contact:

@@ -10,8 +10,9 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from conversations.contact_forms import ContactDetailsForm
 from conversations.errors import ConversationError
-from conversations.forms import ContactForm, ContactNoteForm
+from conversations.forms import ContactNoteForm
 from conversations.models import ContactNote
 from conversations.selectors.contacts import contact_list, contact_notes, contact_search
 from conversations.selectors.csat import csat_contact_summary, csat_for_contact
@@ -30,8 +31,9 @@ from helpdesk.views.access import member_view
 CONVERSATIONS_SHOWN = 50
 
 
-@member_view(view_role=Role.AGENT, write_role=Role.AGENT)
-def contact_index(request, tenant):
+def filtered_contacts(request, tenant):
+    """The contacts the list's filters (``q``, ``blocked``) select: (queryset, query, search
+    error, blocked only). The list and the CSV export share it."""
     query = " ".join((request.GET.get("q") or "").split())[:200]
     search_error = ""
     queryset = contact_list(organization=tenant.organization)
@@ -43,6 +45,12 @@ def contact_index(request, tenant):
     blocked_only = request.GET.get("blocked") == "1"
     if blocked_only:
         queryset = queryset.filter(enabled=False)
+    return queryset, query, search_error, blocked_only
+
+
+@member_view(view_role=Role.AGENT, write_role=Role.AGENT)
+def contact_index(request, tenant):
+    queryset, query, search_error, blocked_only = filtered_contacts(request, tenant)
     paginator = Paginator(contacts_with_counts(queryset), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     base = {key: value for key, value in (("q", query), ("blocked", "1" if blocked_only else "")) if value}
@@ -52,6 +60,7 @@ def contact_index(request, tenant):
         "search_error": search_error,
         "blocked_only": blocked_only,
         "page_query": urlencode(base),
+        "is_admin": tenant.has_role(Role.ADMIN),
     }
     template = (
         "conversations/contacts/_results.html"
@@ -65,11 +74,15 @@ def _contact(tenant, pk):
     return get_object_or_404(contact_list(organization=tenant.organization), pk=pk)
 
 
+def _details_form(contact, data=None) -> ContactDetailsForm:
+    initial = {name: getattr(contact, name) for name in ContactDetailsForm.base_fields}
+    return ContactDetailsForm(data, initial=initial, stored_attributes=contact.custom_attributes)
+
+
 def _page(request, tenant, contact, form=None, note_form=None, status=200):
     context = {
         "contact": contact,
-        "form": form
-        or ContactForm(initial={name: getattr(contact, name) for name in ContactForm.base_fields}),
+        "form": form or _details_form(contact),
         "note_form": note_form or ContactNoteForm(),
         "notes": list(contact_notes(contact=contact)),
         "conversations": list(contact_conversations(contact=contact)[:CONVERSATIONS_SHOWN]),
@@ -87,7 +100,7 @@ def contact_detail(request, tenant, pk):
     contact = _contact(tenant, pk)
     if request.method != "POST":
         return _page(request, tenant, contact)
-    form = ContactForm(request.POST)
+    form = _details_form(contact, request.POST)
     if form.is_valid():
         try:
             contact_update(contact=contact, **form.cleaned_data)

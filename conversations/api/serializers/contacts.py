@@ -19,6 +19,7 @@ class ContactSerializer(serializers.ModelSerializer):
             "phone_number",
             "phone_number_country_code",
             "avatar_url",
+            "company",
             "custom_attributes",
             "enabled",
             "created_at",
@@ -42,6 +43,7 @@ class ContactUpdateSerializer(serializers.Serializer):
     phone_number = serializers.CharField(max_length=40, required=False, allow_blank=True)
     phone_number_country_code = serializers.CharField(max_length=8, required=False, allow_blank=True)
     avatar_url = serializers.CharField(max_length=500, required=False, allow_blank=True, allow_null=True)
+    company = serializers.CharField(max_length=200, required=False, allow_blank=True)
     enabled = serializers.BooleanField(required=False)
     custom_attributes = serializers.DictField(required=False)
     files = serializers.FileField(required=False, write_only=True, help_text="New avatar image")
