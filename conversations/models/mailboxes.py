@@ -57,6 +57,10 @@ class Mailbox(models.Model):
     last_poll_count = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
     last_imported_total = models.PositiveIntegerField(default=0)
+    pending_count = models.PositiveIntegerField(
+        default=0,
+        help_text="Mail the last poll left in the folder for the next ones (a big import goes batch by batch).",
+    )
     # Where the next poll starts: UIDs above last_uid, while the folder's UIDVALIDITY holds.
     uid_validity = models.BigIntegerField(null=True, blank=True)
     last_uid = models.BigIntegerField(default=0)

@@ -153,14 +153,21 @@ def _lease(mailbox_id: int, now: datetime) -> bool:
     )
 
 
-def _finish(mailbox: Mailbox, *, count: int, error: str, now: datetime) -> None:
+def _finish(mailbox: Mailbox, *, count: int, error: str, now: datetime, pending: int | None) -> None:
+    """Record the poll's outcome. Mail left in the folder (``pending``: a big first import goes
+    ``MAILBOX_POLL_BATCH`` at a time) is polled again at the next beat tick, not after the interval."""
+    changes = {}
+    if pending is not None:
+        changes["pending_count"] = pending
+    again = now if pending and not error else now + timedelta(seconds=max(mailbox.poll_interval_seconds, 10))
     Mailbox.objects.filter(pk=mailbox.pk).update(
         lease_until=None,
         last_poll_at=now,
         last_poll_count=count,
         last_error=error[:MAX_ERROR_LENGTH],
         last_imported_total=F("last_imported_total") + count,
-        next_poll_at=now + timedelta(seconds=max(mailbox.poll_interval_seconds, 10)),
+        next_poll_at=again,
+        **changes,
     )
 
 
@@ -175,13 +182,15 @@ def mailbox_poll(*, mailbox_id: int, limit: int | None = None) -> int | None:
         return None
     mailbox = Mailbox.objects.select_related("inbox").get(pk=mailbox_id)
     limit = limit or int(settings.MAILBOX_POLL_BATCH)
-    imported = 0
+    imported, pending = 0, None
     try:
         with _session(mailbox) as session:
             if mailbox.uid_validity != session.uid_validity:  # the folder was rebuilt: read it again
                 mailbox.uid_validity, mailbox.last_uid = session.uid_validity, 0
                 Mailbox.objects.filter(pk=mailbox.pk).update(uid_validity=session.uid_validity, last_uid=0)
-            for uid in session.uids(after=mailbox.last_uid)[:limit]:
+            uids = session.uids(after=mailbox.last_uid)
+            pending = len(uids)
+            for uid in uids[:limit]:
                 raw = session.fetch(uid)
                 if raw is not None:
                     with transaction.atomic():
@@ -200,8 +209,9 @@ def mailbox_poll(*, mailbox_id: int, limit: int | None = None) -> int | None:
                     else:
                         session.mark_seen(uid)
                 mailbox.last_uid = uid
+                pending -= 1
     except (imap.MailboxUnavailable, DomainError) as exc:
-        _finish(mailbox, count=imported, error=exc.message, now=timezone.now())
+        _finish(mailbox, count=imported, error=exc.message, now=timezone.now(), pending=pending)
         return imported
     except BaseException:
         _finish(
@@ -209,9 +219,10 @@ def mailbox_poll(*, mailbox_id: int, limit: int | None = None) -> int | None:
             count=imported,
             error="The poll stopped unexpectedly; it resumes at the next poll.",
             now=timezone.now(),
+            pending=pending,
         )
         raise
-    _finish(mailbox, count=imported, error="", now=timezone.now())
+    _finish(mailbox, count=imported, error="", now=timezone.now(), pending=pending)
     return imported
 
 

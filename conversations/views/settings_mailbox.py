@@ -3,6 +3,7 @@ a "Test connection" button."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -50,7 +51,7 @@ def mailbox_edit(request, tenant, pk):
     else:
         form = MailboxForm()
     status = 400 if form.errors else 200
-    context = {"form": form, "inbox": inbox, "mailbox": mailbox}
+    context = {"form": form, "inbox": inbox, "mailbox": mailbox, "batch": int(settings.MAILBOX_POLL_BATCH)}
     return render(request, "conversations/settings/mailbox_form.html", context, status=status)
 
 

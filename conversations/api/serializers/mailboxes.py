@@ -67,6 +67,9 @@ class PollSerializer(serializers.Serializer):
     last_poll_count = serializers.IntegerField()
     last_imported_total = serializers.IntegerField()
     last_error = serializers.CharField()
+    pending_count = serializers.IntegerField(
+        help_text="Mail left in the folder for the next polls (a big import goes a batch at a time)."
+    )
     next_poll_at = serializers.DateTimeField(allow_null=True)
 
 
