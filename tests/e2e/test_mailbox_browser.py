@@ -45,3 +45,43 @@ def test_an_admin_connects_a_mailbox_and_tests_it(page, live_server, e2e_admin, 
     assert page.evaluate(OVERFLOW)
     screenshot(page, "mailbox-settings-phone", full_page=False)
     assert page_errors == []
+
+
+def test_an_agent_opens_the_full_original_of_a_trimmed_mail(
+    page, live_server, e2e_admin, dovecot, page_errors
+):
+    from conversations.models import Channel, Conversation, Inbox
+    from conversations.services import mailboxes
+    from tests.conversations.test_email_channel import mail
+
+    inbox = Inbox.objects.create(
+        organization=e2e_admin.organization,
+        name="Support mail",
+        channel=Channel.EMAIL,
+        email="support@acme.test",
+    )
+    user = dovecot.new_user()
+    mailbox = mailboxes.mailbox_save(
+        inbox=inbox, host="127.0.0.1", port=dovecot.port, security="none", username=user, password="secret"
+    )
+    quoted = "\n".join(
+        f"> An earlier line of the thread, number {n}, quoted by the mail client." for n in range(8)
+    )
+    dovecot.deliver(
+        user, mail(text=f"It is still broken after the update.\n\nOn Mon, Support wrote:\n{quoted}")
+    )
+    assert mailboxes.mailbox_poll(mailbox_id=mailbox.pk) == 1
+    conversation = Conversation.objects.get(inbox=inbox)
+
+    login(page, live_server, e2e_admin.user.email)
+    for width, height in ((1440, 900), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto(f"{live_server.url}/inbox/c/{conversation.uuid}/")
+        original = page.locator("[data-email-original]")
+        expect(original.locator("pre")).to_be_hidden()
+        original.locator("summary").focus()
+        page.keyboard.press("Enter")  # a <details>: the keyboard opens it too
+        expect(original.locator("pre")).to_contain_text("number 7, quoted by the mail client")
+        screenshot(page, f"mailbox-original-{width}", full_page=False)
+        assert page.evaluate(OVERFLOW)
+    assert page_errors == []
