@@ -1,5 +1,5 @@
 """Settings (admins): an email inbox's mailbox (IMAP in, SMTP out, bot mode), its last poll and
-a "Test connection" button."""
+a "Test connection" button (the IMAP mailbox, then the SMTP server replies leave by)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,13 @@ from conversations.channels import imap
 from conversations.mailbox_forms import MailboxForm
 from conversations.models import Channel
 from conversations.selectors import catalog
-from conversations.services.mailboxes import mailbox_for, mailbox_save, mailbox_test_connection
+from conversations.services.mailboxes import (
+    mailbox_for,
+    mailbox_save,
+    mailbox_test_connection,
+    mailbox_test_smtp,
+)
+from helpdesk import mail
 from helpdesk.errors import DomainError
 from helpdesk.models import Role
 from helpdesk.views.access import member_view
@@ -67,4 +73,8 @@ def mailbox_test(request, tenant, pk):
             messages.success(request, mailbox_test_connection(mailbox=mailbox))
         except (imap.MailboxUnavailable, DomainError) as error:
             messages.error(request, error.message)
+        try:
+            messages.success(request, f"SMTP: {mailbox_test_smtp(mailbox=mailbox)}")
+        except (mail.MailUnavailable, DomainError) as error:
+            messages.error(request, f"SMTP: {error.message}")
     return redirect("conversations:settings-mailbox", pk=inbox.pk)

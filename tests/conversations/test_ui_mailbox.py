@@ -119,3 +119,20 @@ def test_the_django_admin_lists_mailboxes_without_their_passwords(client, email_
         follow=True,
     )
     assert "Connected: 0 message(s) in INBOX." in response.content.decode()
+
+
+def test_test_connection_also_tries_the_smtp_server(ui_as, admin, email_inbox, dovecot, smtp_receiver):
+    mailbox = mailboxes.mailbox_save(
+        inbox=email_inbox, host="127.0.0.1", port=dovecot.port, security="none", username=dovecot.new_user(),
+        password="secret", smtp_host="127.0.0.1", smtp_port=smtp_receiver.port, smtp_security="none",
+    )  # fmt: skip
+    client = ui_as(admin)
+    url = reverse("conversations:settings-mailbox-test", args=[email_inbox.pk])
+    page = client.post(url, follow=True).content.decode()
+    assert "Connected: 0 message(s) in INBOX." in page
+    assert f"SMTP: Connected to 127.0.0.1:{smtp_receiver.port}." in page
+    assert smtp_receiver.messages == []  # nothing was sent
+
+    Mailbox.objects.filter(pk=mailbox.pk).update(smtp_port=40999)  # nothing listens there
+    page = client.post(url, follow=True).content.decode()
+    assert "SMTP: The mail server could not be reached" in page
