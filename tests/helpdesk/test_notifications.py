@@ -2,13 +2,16 @@
 mention to an away agent, the API (shape, filters, errors, query count, isolation) and the UI."""
 
 import pytest
+from asgiref.sync import async_to_sync, sync_to_async
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from helpdesk import realtime
 from helpdesk.models import Availability, Notification, NotificationKind, NotificationPreference, Role
 from helpdesk.services import notifications as service
 from helpdesk.services.notifications import NotificationDraft
+from tests.conversations.test_realtime import agent_stream
 from tests.factories import MembershipFactory
 from tests.isolation import assert_error_shape, assert_isolated, assert_not_listed, assert_unchanged
 
@@ -168,6 +171,26 @@ def test_ui_bell_menu_list_and_mark_read(org, agent, ui_as):
     assert response.status_code == 302 and response["Location"] == "/"
     assert "Nothing unread" in client.get("/notifications/?show=unread").content.decode()
     assert client.post("/notifications/123456/read/").status_code == 302  # not found: back to the list
+
+
+def test_a_notification_reaches_the_agents_open_stream_live(
+    org, agent, admin, django_capture_on_commit_callbacks
+):
+    def notify():
+        with django_capture_on_commit_callbacks(execute=True):
+            send(org, [agent], actor=admin, title="Ada assigned you #9 Invoice")
+
+    async def scenario():
+        reader = await agent_stream(agent, [realtime.agent_topic(agent.pk)])
+        await sync_to_async(notify)()
+        event = await reader.next_event()
+        await reader.close()
+        return event
+
+    event = async_to_sync(scenario)()
+    assert event["event"] == "notification.created"
+    assert event["data"]["title"] == "Ada assigned you #9 Invoice" and event["data"]["unread"] == 1
+    assert event["data"]["browser"] is False and event["data"]["sound"] is False
 
 
 def test_ui_preferences_are_saved(agent, ui_as):
