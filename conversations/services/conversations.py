@@ -25,6 +25,7 @@ from conversations.services.contacts import contact_get_or_create, ensure_not_bl
 from conversations.services.messages import message_create
 from conversations.services.sla import sla_recompute
 from helpdesk.models import Membership, Organization, Team
+from helpdesk.services.notifications import notifications_mark_conversation_read
 
 SUBJECT_MAX_LENGTH = 500
 INITIATORS = ("contact", "agent")
@@ -235,10 +236,12 @@ def conversation_update(
 
 
 def conversation_mark_seen(*, conversation: Conversation, membership: Membership) -> ConversationReadState:
-    """Record that ``membership`` has read the conversation up to now (its unread count drops to 0)."""
+    """Record that ``membership`` has read the conversation up to now (its unread count drops to 0,
+    and so do their notifications about it)."""
     state, _ = ConversationReadState.objects.update_or_create(
         conversation=conversation,
         membership=membership,
         defaults={"organization_id": conversation.organization_id, "last_seen_at": timezone.now()},
     )
+    notifications_mark_conversation_read(membership=membership, conversation_id=conversation.pk)
     return state

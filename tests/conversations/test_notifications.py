@@ -175,3 +175,12 @@ def test_agent_suggestions_by_prefix_in_my_organization_only(org, other_org, ana
     body = ui_as(ben).get("/agents/suggest/?q=ana").json()
     assert [row["handle"] for row in body["results"]] == ["ana"]
     assert {"id", "name", "handle", "email", "status", "label"} <= set(body["results"][0])
+
+
+def test_opening_the_conversation_reads_its_notifications(org, ana, admin, ui_as):
+    conversation, other = make_conversation(org), make_conversation(org)
+    assignment.conversation_assign_agent(conversation=conversation, agent=ana, actor=admin)
+    assignment.conversation_assign_agent(conversation=other, agent=ana, actor=admin)
+    assert ui_as(ana).get(reverse("conversations:conversation", kwargs={"uuid": conversation.uuid})).status_code == 200
+    unread = Notification.objects.filter(recipient=ana, read_at__isnull=True)
+    assert list(unread.values_list("conversation_id", flat=True)) == [other.pk]
