@@ -53,3 +53,12 @@ def notification_email(notification_id: int) -> bool:
 def presence_sweep() -> int:
     """Periodic (celery beat): agents whose pages stopped sending heartbeats go offline."""
     return presence_services.presence_sweep()
+
+
+@shared_task(ignore_result=True)
+def invitation_email(membership_id: int | None, invitation_id: int | None) -> bool:
+    """Mail an invitation's one-time link. The mail server being down is retried by the base
+    task; an invitation answered meanwhile is not mailed."""
+    from helpdesk.services.invitations import invitation_email_send
+
+    return invitation_email_send(membership_id=membership_id, invitation_id=invitation_id)

@@ -66,10 +66,13 @@ def agent_invite(
     is_active: bool = True,
     availability_status: str | None = None,
     actor: Membership | None = None,
+    send_invitation: bool = False,
 ) -> tuple[Membership | Invitation, str | None]:
     """Add a person to the organization. A new user gets a random password (returned once) unless
     one is given and becomes a member at once. An existing user (of another organization) is
     sent an ``Invitation`` they accept themself (their name, avatar and password stay theirs).
+    With ``send_invitation`` no password is made: an email with a one-time link goes to the person
+    (a new user chooses their password there, an existing one accepts the invitation).
     Returns the membership or the invitation, and any generated password.
     Refused with ``limit_exceeded`` when the plan's agents limit is reached."""
     _check_role_change(actor=actor, role=role)
@@ -85,11 +88,16 @@ def agent_invite(
         limits.ensure_within_limit(organization, "agents")
     user = User.objects.filter(email__iexact=email).first()
     if user is not None:
-        return _invitation_create(
+        invitation = _invitation_create(
             organization=organization, user=user, role=role, teams=teams, actor=actor
-        ), None
+        )
+        if send_invitation:
+            from helpdesk.services.invitations import invitation_email_queue  # it imports this module
+
+            invitation_email_queue(invitation=invitation)
+        return invitation, None
     generated = None
-    if password is None:
+    if password is None and not send_invitation:
         generated = password = secrets.token_urlsafe(12)
     user = User.objects.create_user(
         email=email, password=password, first_name=first_name, last_name=last_name
@@ -99,6 +107,10 @@ def agent_invite(
     )
     if teams:
         membership.teams.set(teams)
+    if send_invitation:
+        from helpdesk.services.invitations import invitation_email_queue  # it imports this module
+
+        invitation_email_queue(membership=membership)
     return membership, generated
 
 

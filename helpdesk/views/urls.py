@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from helpdesk.views import auth, home, notifications, presence
+from helpdesk.views import auth, home, invitations, notifications, presence
 from helpdesk.views.settings import agents, api_keys, index, organization, profile, teams, webhooks
 
 settings_patterns = [
@@ -53,6 +53,7 @@ urlpatterns = [
     path("password-reset/sent/", auth.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path("reset/<uidb64>/<token>/", auth.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
     path("reset/done/", auth.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("invitation/<str:token>/", invitations.invitation_link, name="invitation-link"),
     path("switch-organization/", auth.switch_organization, name="switch-organization"),
     path("settings/", include((settings_patterns, "settings"))),
     path("notifications/", notifications.notification_list, name="notifications"),

@@ -134,24 +134,26 @@ def test_agent_cannot_change_the_organization(as_member, agent, org):
 # ---------- agents ----------
 
 
-def test_admin_invites_an_agent_and_sees_the_password_once(as_member, admin, org, client):
+def test_admin_invites_an_agent_who_gets_a_one_time_link_by_email(
+    as_member, admin, org, client, mailoutbox, django_capture_on_commit_callbacks
+):
     team = TeamFactory(organization=org, name="Billing")
     as_member(admin)
-    response = client.post(
-        reverse("settings:agents"),
-        {"email": "New.Person@acme.test", "name": "New Person", "role": "agent", "teams": [team.pk]},
-    )
-    assert response.status_code == 200
-    assert response["Cache-Control"] == "no-store"
-    body = response.content.decode()
-    password = re.search(r'<code id="initial-password">([^<]+)</code>', body).group(1)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("settings:agents"),
+            {"email": "New.Person@acme.test", "name": "New Person", "role": "agent", "teams": [team.pk]},
+        )
+    assert response.status_code == 302
     membership = Membership.objects.get(organization=org, user__email="new.person@acme.test")
     assert membership.user.first_name == "New" and membership.user.last_name == "Person"
     assert list(membership.teams.all()) == [team]
-    assert password not in client.get(reverse("settings:agents")).content.decode()
-    client.logout()
-    client.post("/login/", {"username": "new.person@acme.test", "password": password})
-    assert client.session["_auth_user_id"] == str(membership.user.pk)
+    assert not membership.user.has_usable_password()  # no shared password: they choose one
+    assert (
+        "Invitation sent to new.person@acme.test" in client.get(reverse("settings:agents")).content.decode()
+    )
+    assert [message.to for message in mailoutbox] == [["new.person@acme.test"]]
+    assert re.search(r"http://\S+/invitation/\S+/", mailoutbox[0].body)
 
 
 def test_inviting_an_existing_member_shows_the_service_error(as_member, admin, agent):

@@ -24,8 +24,8 @@ def _render_list(request, tenant, form, *, invited=None, initial_password=None, 
 
 @member_view(view_role=Role.AGENT, write_role=Role.ADMIN)
 def agent_list(request, tenant):
-    """GET lists the agents; POST invites one. A generated initial password is shown in this
-    response only (never stored in the session or a cookie)."""
+    """GET lists the agents; POST invites one: an email with a one-time link goes to them (no
+    password is made or shown here)."""
     organization, actor = tenant.organization, tenant.membership
     if request.method != "POST":
         return _render_list(request, tenant, AgentInviteForm(organization=organization, actor=actor))
@@ -41,6 +41,7 @@ def agent_list(request, tenant):
                 role=form.cleaned_data["role"],
                 teams=list(form.cleaned_data["teams"]),
                 actor=actor,
+                send_invitation=True,
             )
         except DomainError as error:
             form.add_domain_error(error)
@@ -48,12 +49,16 @@ def agent_list(request, tenant):
             if isinstance(membership, Invitation):
                 messages.success(
                     request,
-                    f"{membership.user.email} has an account already: they are invited and join "
-                    f"{organization.name} when they accept.",
+                    f"{membership.user.email} has an account already: an invitation email is on its "
+                    f"way, and they join {organization.name} when they accept it.",
                 )
                 return redirect("settings:agents")
             if password is None:
-                messages.success(request, f"{membership.user.email} joined {organization.name}.")
+                messages.success(
+                    request,
+                    f"Invitation sent to {membership.user.email}: they choose their password from "
+                    "the link in the email (it works once).",
+                )
                 return redirect("settings:agents")
             fresh = AgentInviteForm(organization=organization, actor=actor)
             return no_store(

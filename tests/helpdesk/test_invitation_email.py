@@ -1,0 +1,133 @@
+"""Inviting an agent mails a one-time link (no shared password): a new person chooses their
+password there and is signed in; a person with an account accepts and joins. The link is signed,
+expires, and is refused once used; the mail is read from Django's outbox."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from helpdesk.models import Invitation, Membership
+from helpdesk.services import invitations
+from helpdesk.services.agents import agent_invite
+from tests.factories import TeamFactory
+
+PASSWORD = "a-long-and-uncommon-passphrase"
+
+
+@pytest.fixture
+def invite(org, admin, mailoutbox, django_capture_on_commit_callbacks):
+    """Invite ``email`` as the UI does; returns (membership or invitation, the link's path)."""
+
+    def run(email: str, **kwargs):
+        before = len(mailoutbox)
+        with django_capture_on_commit_callbacks(execute=True):
+            invited, password = agent_invite(
+                organization=org, email=email, actor=admin, send_invitation=True, **kwargs
+            )
+        assert password is None
+        assert len(mailoutbox) == before + 1
+        message = mailoutbox[-1]
+        assert message.to == [email.lower()] and org.name in message.subject
+        path = re.search(r"https?://[^/\s]+(/invitation/\S+/)", message.body).group(1)
+        return invited, path
+
+    return run
+
+
+def test_a_new_person_sets_their_password_from_the_link_and_is_signed_in(invite, client, org):
+    team = TeamFactory(organization=org)
+    membership, path = invite("sam@acme.test", first_name="Sam", teams=[team])
+    assert not membership.user.has_usable_password()
+
+    page = client.get(path)
+    assert page.status_code == 200 and "Set password and join" in page.content.decode()
+    response = client.post(path, {"new_password1": PASSWORD, "new_password2": PASSWORD})
+
+    assert response.status_code == 302 and response.url == reverse("home")
+    membership.user.refresh_from_db()
+    assert membership.user.check_password(PASSWORD)
+    assert client.session["_auth_user_id"] == str(membership.user.pk)
+    assert client.session["organization_id"] == org.pk
+    assert list(membership.teams.all()) == [team]
+
+
+def test_the_link_is_refused_once_used(invite, client):
+    membership, path = invite("sam@acme.test")
+    client.post(path, {"new_password1": PASSWORD, "new_password2": PASSWORD})
+    client.logout()
+
+    again = client.get(path)
+    reused = client.post(
+        path, {"new_password1": "another-long-passphrase", "new_password2": "another-long-passphrase"}
+    )
+
+    assert again.status_code == 404 and "cannot be used" in again.content.decode()
+    assert reused.status_code == 404
+    membership.user.refresh_from_db()
+    assert membership.user.check_password(PASSWORD)
+
+
+def test_a_weak_or_mismatched_password_is_refused_and_the_link_still_works(invite, client):
+    membership, path = invite("sam@acme.test")
+
+    weak = client.post(path, {"new_password1": "password", "new_password2": "password"})
+    mismatch = client.post(path, {"new_password1": PASSWORD, "new_password2": PASSWORD + "x"})
+
+    assert weak.status_code == 400 and mismatch.status_code == 400
+    membership.user.refresh_from_db()
+    assert not membership.user.has_usable_password()
+    assert client.get(path).status_code == 200
+
+
+def test_an_expired_or_tampered_link_is_refused(invite, client, settings, monkeypatch):
+    membership, path = invite("sam@acme.test")
+    assert client.get(path[:-3] + "xx/").status_code == 404
+    assert client.get("/invitation/nonsense/").status_code == 404
+
+    settings.INVITATION_LINK_MAX_AGE = 60
+    later = invitations.new_member_tokens._now().timestamp() + 120
+    monkeypatch.setattr(
+        invitations.new_member_tokens, "_now", lambda: __import__("datetime").datetime.fromtimestamp(later)
+    )
+    assert client.get(path).status_code == 404
+    membership.user.refresh_from_db()
+    assert not membership.user.has_usable_password()
+
+
+def test_a_person_with_an_account_joins_from_the_link(invite, client, org, other_admin):
+    invitation, path = invite(other_admin.user.email, role="admin")
+    assert isinstance(invitation, Invitation)
+
+    page = client.get(path)
+    assert page.status_code == 200 and f"Join {org.name}" in page.content.decode()
+    response = client.post(path)
+
+    assert response.status_code == 302 and response.url == reverse("login")
+    assert Membership.objects.get(organization=org, user=other_admin.user).role == "admin"
+    assert client.get(path).status_code == 404  # answered: the link is spent
+    assert other_admin.user.check_password("x") is False  # their password was not touched
+
+
+def test_an_expired_link_for_an_existing_user_is_refused(invite, client, org, other_admin, settings):
+    invitation, path = invite(other_admin.user.email)
+    settings.INVITATION_LINK_MAX_AGE = -1
+
+    assert client.post(path).status_code == 404
+    assert not Membership.objects.filter(organization=org, user=other_admin.user).exists()
+    invitation.refresh_from_db()
+    assert invitation.status == "pending"
+
+
+def test_a_declined_invitation_is_not_mailed_and_its_link_is_spent(invite, client, other_admin):
+    invitation, path = invite(other_admin.user.email)
+    Invitation.objects.filter(pk=invitation.pk).update(status="declined")
+
+    assert invitations.invitation_email_send(invitation_id=invitation.pk) is False
+    assert client.get(path).status_code == 404
+
+
+def test_the_api_contract_is_unchanged(admin_api, mailoutbox):
+    response = admin_api.post("/api/v1/agents", {"email": "api@acme.test"}, format="json")
+    assert response.status_code == 201 and response.json()["initial_password"]
+    assert mailoutbox == []
