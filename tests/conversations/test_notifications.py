@@ -181,6 +181,9 @@ def test_opening_the_conversation_reads_its_notifications(org, ana, admin, ui_as
     conversation, other = make_conversation(org), make_conversation(org)
     assignment.conversation_assign_agent(conversation=conversation, agent=ana, actor=admin)
     assignment.conversation_assign_agent(conversation=other, agent=ana, actor=admin)
-    assert ui_as(ana).get(reverse("conversations:conversation", kwargs={"uuid": conversation.uuid})).status_code == 200
+    assert (
+        ui_as(ana).get(reverse("conversations:conversation", kwargs={"uuid": conversation.uuid})).status_code
+        == 200
+    )
     unread = Notification.objects.filter(recipient=ana, read_at__isnull=True)
     assert list(unread.values_list("conversation_id", flat=True)) == [other.pk]
