@@ -59,7 +59,34 @@ def test_empty_index_and_empty_text():
     assert [hit.key for hit in one.search("invoice", SourceScope(), 5)] == ["doc-2-0"]
 
 
+def test_heading_field_ranks_the_page_named_by_the_question_first():
+    keys, ids = ["doc-1-0", "doc-2-0"], [1, 2]
+    texts = [
+        "Builds\nOverview\nA custom domain build: each custom domain needs a build, custom domain redirects too.",
+        "Custom domains\nSetup\nPoint a record at the project.",
+    ]
+    heads = ["Builds\nOverview", "Custom domains\nSetup"]
+    flat = Bm25Index(keys, ids, [-1, -1], ["", ""], texts, heads, heading_weight=0)
+    fielded = Bm25Index(keys, ids, [-1, -1], ["", ""], texts, heads, heading_weight=2.0)
+    assert flat.search("custom domain", SourceScope(), 2)[0].key == "doc-1-0"
+    assert fielded.search("custom domain", SourceScope(), 2)[0].key == "doc-2-0"
+    assert fielded.scores("custom domain")[1] > flat.scores("custom domain")[1]
+    # a term only in the body is scored as without the field
+    assert fielded.scores("redirect")[0] == pytest.approx(flat.scores("redirect")[0])
+
+
+def test_spelling_fallback_replaces_an_unknown_word_by_a_known_one_one_edit_away():
+    keys, ids = [f"doc-{n + 1}-0" for n in range(len(TEXTS))], [n + 1 for n in range(len(TEXTS))]
+    spelled = Bm25Index(keys, ids, [-1] * len(TEXTS), [""] * len(TEXTS), TEXTS, spelling=True)
+    assert [hit.key for hit in spelled.search("custum domian", SourceScope(), 5)] == ["doc-1-0"]
+    assert spelled.known_terms("my acount") == ["account"]
+    assert spelled.known_terms("two factor authentification") == ["two", "factor"]  # two edits: left out
+    assert spelled.search("bitcoin", SourceScope(), 5) == []  # nothing one edit away
+    assert index().search("domian", SourceScope(), 5) == []  # off by default (bench/README.md)
+
+
 # ---------- fusion ----------
+
 
 VECTOR = [("a", 0.9), ("b", 0.8), ("c", 0.5)]
 WORDS = [("c", 12.0), ("d", 6.0), ("a", 0.0)]
