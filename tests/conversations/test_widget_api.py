@@ -368,8 +368,12 @@ def test_the_visitor_streams_agent_replies_but_not_private_notes(
 
     from tests.realtime_client import AsyncSSEReader
 
+    from conversations.services.assignment import conversation_assign_agent
+
     body = start(public, domain)
     conversation = Conversation.objects.get(pk=body["id"])
+    # assigned already: the reply does not assign it (which would be one more event)
+    conversation_assign_agent(conversation=conversation, agent=admin, actor=admin)
 
     def write(private: bool, content: str):
         with django_capture_on_commit_callbacks(execute=True):
