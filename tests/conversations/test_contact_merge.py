@@ -92,3 +92,14 @@ def test_create_refuses_a_taken_email_and_an_empty_contact(org):
     with pytest.raises(ConversationError):
         contact_create(organization=org)
     assert Contact.objects.filter(organization=org).count() == 1
+
+
+def test_the_contacts_api_reads_and_writes_the_company(agent_api, org):
+    contact = ContactFactory(organization=org, email="c@example.com")
+
+    response = agent_api.put(f"/api/v1/contacts/{contact.pk}", {"company": "Acme Ltd"}, format="json")
+
+    assert response.status_code == 200 and response.json()["company"] == "Acme Ltd"
+    assert agent_api.get(f"/api/v1/contacts/{contact.pk}").json()["company"] == "Acme Ltd"
+    contact.refresh_from_db()
+    assert contact.company == "Acme Ltd"

@@ -19,7 +19,6 @@ class ContactSerializer(serializers.ModelSerializer):
             "phone_number",
             "phone_number_country_code",
             "avatar_url",
-            "company",
             "custom_attributes",
             "enabled",
             "created_at",
@@ -32,6 +31,15 @@ class ContactSerializer(serializers.ModelSerializer):
 
     def get_avatar_url(self, obj) -> str | None:
         return obj.avatar_url or None
+
+
+class ContactFullSerializer(ContactSerializer):
+    """A contact as the contacts endpoints answer: the fields embedded in conversations (which
+    keep their shape) and the company."""
+
+    class Meta(ContactSerializer.Meta):
+        fields = [*ContactSerializer.Meta.fields, "company"]
+        read_only_fields = fields
 
 
 class ContactUpdateSerializer(serializers.Serializer):
@@ -91,12 +99,12 @@ class ContactNoteCreateSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=10_000)
 
 
-class EndUserSerializer(ContactSerializer):
+class EndUserSerializer(ContactFullSerializer):
     """Novumdesk's end user: a contact with ``name`` and ``phone``."""
 
     name = serializers.CharField(source="full_name", read_only=True)
     phone = serializers.CharField(source="phone_number", read_only=True)
 
-    class Meta(ContactSerializer.Meta):
-        fields = [*ContactSerializer.Meta.fields, "name", "phone"]
+    class Meta(ContactFullSerializer.Meta):
+        fields = [*ContactFullSerializer.Meta.fields, "name", "phone"]
         read_only_fields = fields

@@ -12,9 +12,9 @@ from rest_framework.response import Response
 
 from conversations.api.serializers.contacts import (
     BlockSerializer,
+    ContactFullSerializer,
     ContactNoteCreateSerializer,
     ContactNoteSerializer,
-    ContactSerializer,
     ContactUpdateSerializer,
     EndUserSerializer,
 )
@@ -30,7 +30,7 @@ NOTE_ID = OpenApiParameter("note_id", OpenApiTypes.INT, OpenApiParameter.PATH)
 
 @extend_schema(tags=["Contacts"])
 class ContactViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrganizationScopedViewSet):
-    serializer_class = ContactSerializer
+    serializer_class = ContactFullSerializer
     lookup_value_regex = r"\d+"
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     filterset_fields = ["enabled"]
@@ -39,7 +39,7 @@ class ContactViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Organizat
     def scoped_queryset(self, organization):
         return selectors.contact_list(organization=organization)
 
-    @extend_schema(request=ContactUpdateSerializer, responses=ContactSerializer)
+    @extend_schema(request=ContactUpdateSerializer, responses=ContactFullSerializer)
     def update(self, request, pk=None):
         contact = self.get_object()
         data = ContactUpdateSerializer(data=request.data)
@@ -57,27 +57,27 @@ class ContactViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Organizat
                 )
                 avatar_url = reverse("api-media-download", kwargs={"uuid": avatar.uuid})
                 contact = contacts.contact_update(contact=contact, avatar_url=avatar_url)
-        return Response(ContactSerializer(contact).data)
+        return Response(ContactFullSerializer(contact).data)
 
     partial_update = update
 
-    @extend_schema(parameters=[QUERY], responses=ContactSerializer(many=True))
+    @extend_schema(parameters=[QUERY], responses=ContactFullSerializer(many=True))
     @action(detail=False, methods=["get"], filter_backends=[])
     def search(self, request):
         queryset = selectors.contact_search(
             organization=self.organization, query=request.query_params.get("query")
         )
         page = self.paginate_queryset(queryset)
-        return self.get_paginated_response(ContactSerializer(page, many=True).data)
+        return self.get_paginated_response(ContactFullSerializer(page, many=True).data)
 
-    @extend_schema(request=BlockSerializer, responses=ContactSerializer)
+    @extend_schema(request=BlockSerializer, responses=ContactFullSerializer)
     @action(detail=True, methods=["put"])
     def block(self, request, pk=None):
         contact = self.get_object()
         data = BlockSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         contacts.contact_set_enabled(contact=contact, enabled=data.validated_data["enabled"])
-        return Response(ContactSerializer(contact).data)
+        return Response(ContactFullSerializer(contact).data)
 
     @extend_schema(methods=["get"], responses=ContactNoteSerializer(many=True))
     @extend_schema(
