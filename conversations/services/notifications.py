@@ -111,18 +111,7 @@ def message_created(organization, name: str, payload: dict) -> None:
     else:
         who, verb = conversation.contact.full_name, "wrote in"
     excluded = mentioned | ({author.pk} if author is not None else set())
-    notifications_send(
-        organization=conversation.organization,
-        recipients=_participants(conversation, excluded),
-        draft=NotificationDraft(
-            kind=NotificationKind.REPLIED,
-            title=f"{who} {verb} {_label(conversation)}",
-            body=preview(message.text_content),
-            link=_link(conversation),
-            conversation_id=conversation.pk,
-        ),
-        actor=author,
-    )
+    _send_about(message, _participants(conversation, excluded), NotificationKind.REPLIED, f"{who} {verb}")
     replied = author is not None and not message.private and message.type == MessageType.OUTGOING
     if replied and conversation.assigned_agent_id is None:
         _assign_replier(conversation, author)
@@ -140,19 +129,30 @@ def _mentions(message: Message, conversation: Conversation, author: Membership) 
         for member in members.values():
             if member.pk != author.pk:
                 participant_add(conversation=conversation, membership=member)
-        notifications_send(
-            organization=conversation.organization,
-            recipients=list(members.values()),
-            draft=NotificationDraft(
-                kind=NotificationKind.MENTIONED,
-                title=f"{actor_name(author)} mentioned you in {_label(conversation)}",
-                body=preview(message.text_content),
-                link=_link(conversation),
-                conversation_id=conversation.pk,
-            ),
-            actor=author,
+        _send_about(
+            message,
+            list(members.values()),
+            NotificationKind.MENTIONED,
+            f"{actor_name(author)} mentioned you in",
         )
     return set(members)
+
+
+def _send_about(message: Message, recipients: list[Membership], kind: str, what: str) -> None:
+    """Notify ``recipients`` of ``message``: "<what> #<ref> <subject>" and the message's start."""
+    conversation = message.conversation
+    notifications_send(
+        organization=conversation.organization,
+        recipients=recipients,
+        draft=NotificationDraft(
+            kind=kind,
+            title=f"{what} {_label(conversation)}",
+            body=preview(message.text_content),
+            link=_link(conversation),
+            conversation_id=conversation.pk,
+        ),
+        actor=message.sender_agent,
+    )
 
 
 def sla_warnings_send(*, now: datetime | None = None) -> int:
