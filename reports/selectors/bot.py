@@ -12,7 +12,18 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.db import connection
-from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
 from django.db.models.fields.json import KT
 from django.utils import timezone
 
@@ -20,6 +31,7 @@ from chatbots.models import ChatMessage, MessageRole
 from chatbots.models.chat import AnswerMode
 from conversations.models import CsatSurvey, Message, SenderType, StatusCategory
 from reports.filters import ReportFilters, conversations_in_scope
+from reports.selectors.database import without_jit
 from reports.selectors.durations import Percentile, percentile
 
 REOPEN_WINDOW = timedelta(days=7)
@@ -57,44 +69,64 @@ def _handoffs(conversation_ref: str = "pk"):
     )
 
 
-def _rated(value: int, csat: Q):
-    answers = ChatMessage.objects.filter(
-        session__conversation_id=OuterRef("pk"), role=MessageRole.ASSISTANT, rating=value
-    )
-    surveys = CsatSurvey.objects.filter(conversation_id=OuterRef("pk")).filter(csat)
-    return Q(Exists(answers)) | Q(Exists(surveys))
-
-
-def strict_resolution_q() -> Q:
-    """Every condition of ``STRICT_RULE`` except the age of the resolution."""
+def _flags(filters: ReportFilters, now) -> dict:
+    """Per conversation, each condition of the rule as one boolean column (each subquery runs
+    once per row), for grouping."""
+    answers = ChatMessage.objects.filter(session__conversation_id=OuterRef("pk"), role=MessageRole.ASSISTANT)
+    surveys = CsatSurvey.objects.filter(conversation_id=OuterRef("pk"))
     agent_wrote = Message.objects.filter(conversation_id=OuterRef("pk"), sender_type=SenderType.AGENT)
-    positive = _rated(1, Q(rating__gte=4))
-    negative = _rated(-1, Q(rating__lte=2))
-    return (
-        Q(status__category__in=(StatusCategory.RESOLVED, StatusCategory.CLOSED))
-        & Q(resolved_at__isnull=False, resolution_count__lte=1)
-        & ~Q(Exists(agent_wrote))
-        & ~Q(Exists(_handoffs()))
-        & (positive | ~negative)
+
+    def flag(condition: Q):
+        return ExpressionWrapper(condition, output_field=BooleanField())
+
+    return {
+        "resolved": flag(
+            Q(
+                status__category__in=(StatusCategory.RESOLVED, StatusCategory.CLOSED),
+                resolved_at__isnull=False,
+            )
+        ),
+        "never_reopened": flag(Q(resolution_count__lte=1)),
+        "settled": flag(Q(resolved_at__lte=now - REOPEN_WINDOW)),
+        "agent_wrote": Exists(agent_wrote),
+        "handed_off": Exists(_handoffs()),
+        "thumbs_up": Exists(answers.filter(rating=1)),
+        "thumbs_down": Exists(answers.filter(rating=-1)),
+        "csat_good": Exists(surveys.filter(rating__gte=4)),
+        "csat_bad": Exists(surveys.filter(rating__lte=2)),
+    }
+
+
+def strict_resolution(row: dict) -> bool:
+    """Every condition of ``STRICT_RULE`` except the age of the resolution, on one row of flags."""
+    positive = row["thumbs_up"] or row["csat_good"]
+    negative = row["thumbs_down"] or row["csat_bad"]
+    return bool(
+        row["resolved"]
+        and row["never_reopened"]
+        and not row["agent_wrote"]
+        and not row["handed_off"]
+        and (positive or not negative)
     )
 
 
 def conversation_figures(filters: ReportFilters) -> dict:
-    now = filters.now or timezone.now()
-    settled = Q(resolved_at__lte=now - REOPEN_WINDOW)
-    strict = strict_resolution_q()
-    agent_wrote = Message.objects.filter(conversation_id=OuterRef("pk"), sender_type=SenderType.AGENT)
-    resolved = Q(
-        status__category__in=(StatusCategory.RESOLVED, StatusCategory.CLOSED), resolved_at__isnull=False
+    """One query grouped by the rule's conditions (a few dozen groups at most); the groups are
+    added up by condition here."""
+    flags = _flags(filters, filters.now or timezone.now())
+    groups = (
+        bot_conversations(filters).annotate(**flags).values(*flags).annotate(count=Count("pk")).order_by()
     )
-    row = bot_conversations(filters).aggregate(
-        handled=Count("pk"),
-        strict=Count("pk", filter=strict & settled),
-        awaiting=Count("pk", filter=strict & ~settled),
-        resolved_no_agent=Count("pk", filter=resolved & ~Q(Exists(agent_wrote))),
-        handed_off=Count("pk", filter=Q(Exists(_handoffs()))),
-        with_agent=Count("pk", filter=Q(Exists(agent_wrote))),
-    )
+    row = {"handled": 0, "strict": 0, "awaiting": 0, "resolved_no_agent": 0, "handed_off": 0, "with_agent": 0}
+    for group in groups:
+        count = group["count"]
+        strict = strict_resolution(group)
+        row["handled"] += count
+        row["strict"] += count if strict and group["settled"] else 0
+        row["awaiting"] += count if strict and not group["settled"] else 0
+        row["resolved_no_agent"] += count if group["resolved"] and not group["agent_wrote"] else 0
+        row["handed_off"] += count if group["handed_off"] else 0
+        row["with_agent"] += count if group["agent_wrote"] else 0
     known = row["handled"] - row["awaiting"]
     return {
         "handled": row["handled"],
@@ -194,6 +226,7 @@ def answer_figures(filters: ReportFilters) -> dict:
     }
 
 
+@without_jit
 def bot_report(filters: ReportFilters) -> dict:
     """Everything the Bot page and ``GET reports/bot`` show."""
     return {

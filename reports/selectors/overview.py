@@ -4,10 +4,11 @@ and resolved per day, and the busiest hours (conversations opened per weekday an
 from __future__ import annotations
 
 from django.db.models import Count
-from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncDate
 
 from reports.filters import ReportFilters, conversations_in_scope
+from reports.selectors.database import without_jit
 from reports.selectors.durations import ALL, organization_schedules
+from reports.selectors.local_time import local_day, local_hour, local_weekday
 from reports.selectors.measures import empty_measures, measures
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -44,7 +45,7 @@ def daily_series(filters: ReportFilters) -> list[dict]:
     period, scope = filters.period, conversations_in_scope(filters)
     opened = dict(
         scope.filter(created_at__gte=period.start, created_at__lt=period.end)
-        .annotate(day=TruncDate("created_at", tzinfo=period.timezone))
+        .annotate(day=local_day("created_at", period))
         .values("day")
         .annotate(count=Count("pk"))
         .order_by()
@@ -52,14 +53,20 @@ def daily_series(filters: ReportFilters) -> list[dict]:
     )
     resolved = dict(
         scope.filter(resolved_at__gte=period.start, resolved_at__lt=period.end)
-        .annotate(day=TruncDate("resolved_at", tzinfo=period.timezone))
+        .annotate(day=local_day("resolved_at", period))
         .values("day")
         .annotate(count=Count("pk"))
         .order_by()
         .values_list("day", "count")
     )
+    opened = {str(day)[:10]: count for day, count in opened.items()}  # a date, or SQLite's text
+    resolved = {str(day)[:10]: count for day, count in resolved.items()}
     return [
-        {"date": day.isoformat(), "opened": opened.get(day, 0), "resolved": resolved.get(day, 0)}
+        {
+            "date": day.isoformat(),
+            "opened": opened.get(day.isoformat(), 0),
+            "resolved": resolved.get(day.isoformat(), 0),
+        }
         for day in period.day_list()
     ]
 
@@ -71,8 +78,8 @@ def busiest_hours(filters: ReportFilters) -> dict:
         conversations_in_scope(filters)
         .filter(created_at__gte=period.start, created_at__lt=period.end)
         .annotate(
-            weekday=ExtractIsoWeekDay("created_at", tzinfo=period.timezone),
-            hour=ExtractHour("created_at", tzinfo=period.timezone),
+            weekday=local_weekday("created_at", period),
+            hour=local_hour("created_at", period),
         )
         .values("weekday", "hour")
         .annotate(count=Count("pk"))
@@ -84,6 +91,7 @@ def busiest_hours(filters: ReportFilters) -> dict:
     return {"weekdays": list(WEEKDAYS), "cells": cells, "max": max(max(day) for day in cells)}
 
 
+@without_jit
 def overview_report(filters: ReportFilters) -> dict:
     """Everything the Overview page and ``GET reports/overview`` show."""
     schedules = organization_schedules(filters.organization.pk)

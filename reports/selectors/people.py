@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from helpdesk.models import Membership, Team
 from reports.filters import ReportFilters
+from reports.selectors.database import without_jit
 from reports.selectors.measures import empty_measures, measures
 
 SORT_KEYS = {
@@ -30,6 +31,7 @@ def sort_rows(rows: list[dict], order_by: str | None) -> list[dict]:
     return sorted(rows, key=SORT_KEYS[key], reverse=descending)
 
 
+@without_jit
 def agents_report(filters: ReportFilters, *, order_by: str | None = None) -> dict:
     """One row per member of the organization (and ``Unassigned``), with the measures of the
     conversations assigned to them."""
@@ -55,6 +57,7 @@ def agents_report(filters: ReportFilters, *, order_by: str | None = None) -> dic
     return {"filters": filters.as_dict(), "results": sort_rows(rows, order_by or "name")}
 
 
+@without_jit
 def teams_report(filters: ReportFilters, *, order_by: str | None = None) -> dict:
     """One row per team (and ``No team``), with the measures of the conversations assigned to it."""
     by_team = measures(filters, group="assigned_team")

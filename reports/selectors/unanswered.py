@@ -16,6 +16,7 @@ from chatbots.models.chat import AnswerMode
 from knowledge import embeddings
 from reports.filters import ReportFilters
 from reports.selectors.bot import bot_answers
+from reports.selectors.database import without_jit
 
 SIMILARITY = 0.78
 MAX_QUESTIONS = 400  # the most recent ones; enough to show the recurring gaps
@@ -68,6 +69,7 @@ def _cluster(vectors) -> list[int]:
     return assignment
 
 
+@without_jit
 def unanswered_report(filters: ReportFilters, *, limit: int = 50) -> dict:
     """{grouping, total_questions, groups: [{question, count, low_confidence, thumbs_down,
     last_asked_at, examples[], answer_ids[], chatbots[]}]}, most asked first."""

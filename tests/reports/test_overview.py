@@ -146,3 +146,18 @@ def test_presets(org, preset, first_day, last_day):
         len(result["series"])
         == (datetime.fromisoformat(last_day) - datetime.fromisoformat(first_day)).days + 1
     )
+
+
+def test_hours_follow_daylight_saving_changes_inside_the_period(org):
+    org.default_business_hours = BusinessHoursFactory(organization=org, timezone="Europe/Paris")
+    org.save()
+    # Clocks go forward at 01:00 UTC on Sunday 2026-03-29: 00:30 UTC is 01:30 CET, 02:30 UTC is 04:30 CEST.
+    conversation_at(org, datetime(2026, 3, 29, 0, 30, tzinfo=UTC))
+    conversation_at(org, datetime(2026, 3, 29, 2, 30, tzinfo=UTC))
+    conversation_at(org, datetime(2026, 3, 28, 23, 30, tzinfo=UTC))  # 00:30 on Sunday in Paris
+
+    result = report(org, **{"from": "2026-03-23", "to": "2026-04-05"})
+
+    sunday = result["heatmap"]["cells"][6]
+    assert (sunday[0], sunday[1], sunday[4]) == (1, 1, 1)
+    assert {row["date"]: row["opened"] for row in result["series"]}["2026-03-29"] == 3
