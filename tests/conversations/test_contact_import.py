@@ -11,6 +11,7 @@ from conversations.services.contact_import import contact_import_queue
 from helpdesk.models import Operation
 from helpdesk.services.operations import operation_retry
 from tests.conversations.factories import ContactFactory
+from tests.integration import integration_only, wait_until
 
 CSV = (
     "Email,First name,last_name,phone,company,plan\n"
@@ -151,3 +152,26 @@ def test_a_crash_mid_way_fails_the_job_and_a_retry_finishes_it_without_doubles(
     assert operation.status == "succeeded"
     assert operation.result["created"] == 3 and operation.result["unchanged"] == 2
     assert Contact.objects.filter(organization=org).count() == 5
+
+
+@integration_only
+@pytest.mark.integration
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_imports_the_file_on_postgresql(org, admin, real_worker):
+    rows = "".join(f"person{n}@example.com,P{n},Co {n % 7}\n" for n in range(600))
+
+    operation = contact_import_queue(
+        organization=org,
+        data=("email,first_name,company\n" + rows).encode(),
+        filename="big.csv",
+        created_by=admin,
+    )
+
+    done = wait_until(
+        lambda: Operation.objects.filter(pk=operation.pk, status="succeeded").first(),
+        timeout=90,
+        message="the worker to import the contacts",
+    )
+    assert done.progress_done == done.progress_total == 600
+    assert done.result["created"] == 600 and done.attempts == 1
+    assert Contact.objects.filter(organization=org, company="Co 3").count() == 86
