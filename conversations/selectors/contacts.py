@@ -14,7 +14,7 @@ def contact_list(*, organization: Organization) -> QuerySet[Contact]:
 
 
 def contact_search(*, organization: Organization, query: str) -> QuerySet[Contact]:
-    """Every word of the query matches the first name, last name, email or phone number."""
+    """Every word of the query matches the first name, last name, email, phone number or company."""
     query = clean_query(query)
     queryset = contact_list(organization=organization)
     for word in query.split()[:5]:
@@ -23,6 +23,7 @@ def contact_search(*, organization: Organization, query: str) -> QuerySet[Contac
             | Q(last_name__icontains=word)
             | Q(email__icontains=word)
             | Q(phone_number__icontains=word)
+            | Q(company__icontains=word)
         )
     return queryset
 

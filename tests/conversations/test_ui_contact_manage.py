@@ -203,3 +203,10 @@ def test_list_queries_do_not_grow_with_the_page(ui_as, agent, org):
     Contact.objects.filter(organization=org).update(company="Acme", custom_attributes={"plan": "pro"})
 
     assert queries_for_list() == few <= 12
+
+
+def test_the_list_searches_the_company_too(ui_as, agent, org):
+    ContactFactory(organization=org, first_name="Grace", company="US Navy")
+    ContactFactory(organization=org, first_name="Alan", company="Bletchley")
+    response = ui_as(agent).get(CONTACTS, {"q": "navy"})
+    assert [contact.first_name for contact in response.context["page"].object_list] == ["Grace"]
