@@ -17,7 +17,8 @@ def realtime_stream(context, conversation=None):
     tenant = current_tenant(context.get("request"))
     if tenant is None:
         return {"enabled": False}
-    topics = [realtime.org_topic(tenant.organization.pk)]
+    # the agent's own notifications too: static/js/notifications.js shares this page's stream
+    topics = [realtime.org_topic(tenant.organization.pk), realtime.agent_topic(tenant.membership.pk)]
     if conversation is not None:
         topics.append(realtime.conversation_topic(conversation.uuid))
     return {

@@ -1,6 +1,7 @@
 /* The agent's notifications, live: one EventSource on /realtime/stream for this agent's own topic
    (agent:<id>: notification.created / notification.read) and the organization's (org:<id>, whose
-   presence.changed events presence.js shows). It keeps the bell's unread count true, shows a
+   presence.changed events presence.js shows); on a page with its own stream (realtime.js) that
+   one, so a tab holds one connection. It keeps the bell's unread count true, shows a
    toast, and, when the agent chose them (the event says so), a browser notification and a short
    sound. The stream comes from #agent-shell (notifications/_shell.html). Plain JavaScript. */
 (function () {
@@ -75,22 +76,37 @@
     document.dispatchEvent(new CustomEvent("parley:presence", { detail: parse(event) }));
   }
 
+  function listen(source) {
+    source.addEventListener("open", function () { root.dataset.streamState = "open"; });
+    source.addEventListener("notification.created", onCreated);
+    source.addEventListener("notification.read", onRead);
+    source.addEventListener("presence.changed", onPresence);
+  }
+
+  // A conversation or inbox page has a stream already (realtime.js, #realtime): share it, and
+  // each one it opens again (reconnects, the queue pane swapping conversations).
+  var pageStream = document.getElementById("realtime");
+  if (pageStream) {
+    document.addEventListener("parley:stream", function (event) { listen(event.detail); });
+    if (pageStream.realtimeSource) {
+      listen(pageStream.realtimeSource);
+      if (pageStream.realtimeSource.readyState === EventSource.OPEN) root.dataset.streamState = "open";
+    }
+  }
+
   function connect() {
     var url = root.dataset.streamUrl + "?topics=" + encodeURIComponent(root.dataset.topics) +
       "&last_event_id=" + encodeURIComponent(root.dataset.since || "0");
     var source = new EventSource(url);
-    source.addEventListener("open", function () { root.dataset.streamState = "open"; });
+    listen(source);
     source.addEventListener("error", function () {
       root.dataset.streamState = "error";
       if (source.readyState === EventSource.CLOSED) window.setTimeout(connect, RETRY_AFTER_REFUSAL_MS);
     });
-    source.addEventListener("notification.created", onCreated);
-    source.addEventListener("notification.read", onRead);
-    source.addEventListener("presence.changed", onPresence);
     window.addEventListener("pagehide", function () { source.close(); }, { once: true });
   }
 
-  window.addEventListener("pageshow", function (event) { if (event.persisted) connect(); });
+  window.addEventListener("pageshow", function (event) { if (event.persisted && !pageStream) connect(); });
 
   // The preferences page: turning browser notifications on asks the browser's permission.
   document.addEventListener("change", function (event) {
@@ -117,5 +133,5 @@
     });
   });
 
-  connect();
+  if (!pageStream) connect();
 })();

@@ -161,6 +161,10 @@
       var url = root.dataset.realtimeUrl + "?topics=" + encodeURIComponent(root.dataset.realtimeTopics) +
         "&last_event_id=" + encodeURIComponent(root.dataset.realtimeSince || "0");
       source = new EventSource(url);
+      // notifications.js listens on this page's one stream (its topics carry agent:<id>) rather
+      // than opening a second connection.
+      root.realtimeSource = source;
+      document.dispatchEvent(new CustomEvent("parley:stream", { detail: source }));
       var failures = 0;
       source.addEventListener("open", function () {
         root.dataset.realtimeState = "open";

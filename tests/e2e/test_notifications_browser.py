@@ -88,10 +88,23 @@ def test_a_mention_notifies_the_other_agent_live(browser, page, live_server, e2e
         other.set_viewport_size({"width": 1440, "height": 900})
         screenshot(other, "notifications-list-1440")
 
+        streams: list[str] = []
+        other.on(
+            "request",
+            lambda request: streams.append(request.url) if "/realtime/stream" in request.url else None,
+        )
         other.locator(".notif__button").first.click()  # opens the conversation, marked read
         other.wait_for_url(f"**/inbox/c/{conversation.uuid}/")
         expect(other.locator(".mention", has_text="@bea").last).to_be_visible()
         expect(other.locator("[data-bell-count]")).to_be_hidden()
+
+        # on a conversation page the notifications share the page's one stream (realtime.js)
+        shell_open(other)
+        page.locator("[data-composer-text]").fill("@bea one more thing: the second charge is pending.")
+        page.locator("#cv-composer button[type=submit]").click()
+        expect(other.locator("[data-bell-count]")).to_have_text("1", timeout=PUSHED)
+        expect(other.locator(".msg", has_text="second charge is pending")).to_be_visible(timeout=PUSHED)
+        assert len(streams) == 1, streams  # one connection for the page and its notifications
         assert other_errors == []
     finally:
         context.close()
