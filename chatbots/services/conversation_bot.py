@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import time
+from contextvars import ContextVar
 
 from django.db import transaction
 from django.utils import timezone
@@ -34,6 +35,10 @@ logger = logging.getLogger(__name__)
 BOT_CHANNELS = (Channel.WEB, Channel.API, Channel.EMAIL)
 # Sessions the bot opened for a conversation (not by the chat API, which answers by itself).
 CONVERSATION_CONTEXT = "conversation_bot"
+# Uuids of the messages ``question_message_link`` just mirrored: the chat API request that asked
+# answers them itself, so their ``message.created`` queues no ``conversation_bot_answer`` (a job
+# that would only find the question taken; issue 14). Consumed by the event, in this context.
+_CHAT_API_QUESTIONS: ContextVar[frozenset[str]] = ContextVar("chat_api_questions", default=frozenset())
 
 
 def publish_delta(*, conversation: Conversation, data: dict) -> None:
@@ -89,6 +94,10 @@ def on_message_created(organization, name: str, payload: dict) -> None:
     if payload.get("sender_type") != SenderType.CONTACT or payload.get("private"):
         return
     if payload.get("type") != MessageType.INCOMING or payload.get("inbox_channel") not in BOT_CHANNELS:
+        return
+    asked_here = _CHAT_API_QUESTIONS.get()
+    if payload["uuid"] in asked_here:
+        _CHAT_API_QUESTIONS.set(asked_here - {payload["uuid"]})
         return
     jobs.enqueue_on_commit(tasks.conversation_bot_answer, payload["uuid"])
 
@@ -272,5 +281,6 @@ def question_message_link(*, session: ChatSession, question: ChatMessage) -> Non
             actor=None,
             sender_type=SenderType.CONTACT,
         )
+    _CHAT_API_QUESTIONS.set(_CHAT_API_QUESTIONS.get() | {str(message.uuid)})
     ChatMessage.objects.filter(pk=question.pk).update(message=message)
     question.message = message

@@ -127,3 +127,29 @@ def test_hand_off_assigns_by_round_robin_with_summary_and_notice(
     else:
         assert "back on Monday at 09:00" in notice.text_content and "email" in notice.text_content
     assert conversation_request_human(conversation=conversation).already is True
+
+
+def test_a_chat_api_question_queues_no_conversation_answer_but_a_contact_message_does(
+    admin_api, org, bot, fake_ollama, run_tasks, monkeypatch
+):
+    from chatbots import tasks
+    from chatbots.services import conversation_bot
+
+    queued = []
+    monkeypatch.setattr(conversation_bot.jobs, "enqueue_on_commit", lambda task, *a: queued.append(task))
+    with run_tasks():
+        first = admin_api.post(
+            "/api/v1/chat/message", {"message": QUESTION, "chatbot_id": bot.pk}, format="json"
+        )
+        follow_up = {"message": "And in Europe?", "session_id": first.json()["session_id"]}
+        assert admin_api.post("/api/v1/chat/message", follow_up, format="json").status_code == 200
+
+    # the chat API answered its own questions; both exchanges are in the session's conversation
+    assert tasks.conversation_bot_answer not in queued
+    [conversation] = {m.conversation for m in Message.objects.filter(sender_type="contact")}
+    assert [m.sender_type for m in conversation.messages.exclude(type="activity").order_by("id")] == [
+        "contact", "bot", "contact", "bot",
+    ]  # fmt: skip
+    with run_tasks():
+        message_create(conversation=conversation, content=QUESTION, actor=None, sender_type="contact")
+    assert queued.count(tasks.conversation_bot_answer) == 1
