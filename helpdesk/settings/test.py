@@ -66,3 +66,6 @@ REST_FRAMEWORK = {
 OLLAMA_TIMEOUT = 5.0
 WEBHOOK_RETRY_BASE_SECONDS = 0.01
 JOBS_MAX_RETRIES = 2  # eager retries run at once; fewer keep backend-down tests quick
+# Query-count tests measure requests made seconds apart on a slow, shared machine: the API-key
+# cache must not expire between them (changes still drop entries at once, through the signals).
+API_CREDENTIAL_CACHE_SECONDS = 600
