@@ -87,7 +87,10 @@ def resolve(host: str, port: int) -> list[str]:
 
 def check_url(url: str, *, organization=None) -> CheckedURL:
     """Raise ``OutboundRefused`` unless ``url`` may be requested on behalf of ``organization``."""
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError as exc:  # e.g. an unbalanced "[" or "]" ("Invalid IPv6 URL")
+        raise OutboundRefused(f"The URL is not valid: {exc}.") from exc
     if parts.scheme not in ("http", "https"):
         raise OutboundRefused("Only http and https URLs are allowed.")
     host = (parts.hostname or "").lower().rstrip(".")

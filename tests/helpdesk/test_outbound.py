@@ -56,6 +56,12 @@ def test_a_url_without_host_is_refused(url):
         check_url(url)
 
 
+@pytest.mark.parametrize("url", ["http://[::1/", "https://example.com]/"])
+def test_a_url_that_does_not_parse_is_refused(url):
+    with pytest.raises(OutboundRefused, match="not valid"):
+        check_url(url)
+
+
 def test_an_invalid_port_is_refused():
     with pytest.raises(OutboundRefused, match="port"):
         check_url("http://93.184.216.34:99999/")
