@@ -92,7 +92,7 @@ def _report_schema(report_name: str, serializer, description: str):
         tags=["Reports"],
         description=description,
         parameters=[*FILTER_PARAMETERS, *_csv_parameters(report_name)],
-        responses={200: serializer, (200, "text/csv"): OpenApiTypes.STR},
+        responses={(200, "application/json"): serializer, (200, "text/csv"): OpenApiTypes.STR},
     )
 
 
