@@ -464,7 +464,7 @@ def test_contacts_and_settings_pages(page, live_server, workspace, e2e_admin, pa
     page.set_viewport_size({"width": 1440, "height": 900})
     page.goto(f"{live_server.url}/contacts/")
     expect(page.locator("#contact-results tbody tr")).to_have_count(15)
-    page.get_by_placeholder("Search by name, email or phone").fill("tanaka")
+    page.get_by_placeholder("Search by name, email, phone or company").fill("tanaka")
     expect(page.locator("#contact-results tbody tr")).to_have_count(1)
     screenshot(page, "contacts", full_page=False)
     page.locator("#contact-results a", has_text="Aiko Tanaka").click()
