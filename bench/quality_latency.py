@@ -53,8 +53,8 @@ def evaluate_latency(texts: list[str], queries: list[str], size: int = 10_000) -
     print(
         f"\n== latency at {size:,} chunks, {len(queries)} queries (keyword ranking + fusion"
         f" + decline features; median per query) ==\n"
-        f"  today {median['today']:.2f} ms, previous {median['previous']:.2f} ms, new {median['new']:.2f} ms "
-        f"(new − previous {median['new'] - median['previous']:+.2f} ms, new − today {median['new'] - median['today']:+.2f} ms); "
+        f"  today {median['today']:.2f} ms, previous (production) {median['previous']:.2f} ms, variant heading + spelling {median['new']:.2f} ms "
+        f"(variant − previous {median['new'] - median['previous']:+.2f} ms, previous − today {median['previous'] - median['today']:+.2f} ms); "
         f"index build today {build_seconds['today']:.1f} s, previous {build_seconds['previous']:.1f} s, "
-        f"new {build_seconds['new']:.1f} s; no reranker (none installs offline)"
+        f"variant {build_seconds['new']:.1f} s; no reranker (none installs offline)"
     )
