@@ -27,7 +27,7 @@ from reports.services import unanswered_answer_write
 
 
 class CSVRenderer(renderers.BaseRenderer):
-    """``?format=csv``: the views answer CSV themselves; this renders only errors (as a row)."""
+    """``?format=csv``: the views answer CSV themselves (errors answer in JSON)."""
 
     media_type = "text/csv"
     format = "csv"
@@ -69,6 +69,15 @@ class ReportView(TenantMixin, APIView):
 
     def build(self, filters) -> dict:
         raise NotImplementedError
+
+    def handle_exception(self, exc):
+        """Errors answer in JSON with the API's error shape, also when CSV was asked for."""
+        response = super().handle_exception(exc)
+        if getattr(self.request, "accepted_renderer", None) is not None:
+            if self.request.accepted_renderer.format == "csv":
+                self.request.accepted_renderer = api_settings.DEFAULT_RENDERER_CLASSES[0]()
+                self.request.accepted_media_type = self.request.accepted_renderer.media_type
+        return response
 
     def get(self, request):
         filters = filters_parse(organization=self.organization, params=request.query_params)
