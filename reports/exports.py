@@ -89,6 +89,16 @@ def teams_table(report: dict) -> tuple[list, list]:
     return ["Team", *MEASURE_HEADER], [[row["name"], *measure_values(row)] for row in report["results"]]
 
 
+def inboxes_table(report: dict) -> tuple[list, list]:
+    return ["Inbox", "Channel", *MEASURE_HEADER], [
+        [row["name"], row["channel_label"], *measure_values(row)] for row in report["results"]
+    ]
+
+
+def tags_table(report: dict) -> tuple[list, list]:
+    return ["Tag", *MEASURE_HEADER], [[row["name"], *measure_values(row)] for row in report["results"]]
+
+
 BOT_SUMMARY = [
     ("Conversations the bot handled", "handled"),
     ("Resolved without a person (strict)", "resolved_without_person"),
@@ -152,6 +162,8 @@ TABLES = {
     },
     "agents": {"agents": agents_table},
     "teams": {"teams": teams_table},
+    "inboxes": {"inboxes": inboxes_table},
+    "tags": {"tags": tags_table},
     "bot": {"summary": bot_summary, "reasons": bot_reasons, "answers": bot_answers},
     "unanswered": {"questions": unanswered_table},
 }

@@ -1,6 +1,6 @@
-"""The Reports pages (admins): Overview, Agents, Teams and Bot tabs over the same filters, each
-chart with its data table, every table downloadable as CSV, and "write the answer" for the
-bot's unanswered questions."""
+"""The Reports pages (admins): Overview, Agents, Teams, Inboxes, Tags and Bot tabs over the same
+filters, each chart with its data table, every table downloadable as CSV, and "write the answer"
+for the bot's unanswered questions."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from reports.errors import ReportError
 from reports.filters import filters_parse
 from reports.periods import PRESET_LABELS
 from reports.selectors.bot import bot_report
+from reports.selectors.channels import inboxes_report, tags_report
 from reports.selectors.overview import overview_report
 from reports.selectors.people import agents_report, teams_report
 from reports.selectors.unanswered import unanswered_report
@@ -27,6 +28,8 @@ TABS = (
     ("overview", "Overview", "reports:overview"),
     ("agents", "Agents", "reports:agents"),
     ("teams", "Teams", "reports:teams"),
+    ("inboxes", "Inboxes", "reports:inboxes"),
+    ("tags", "Tags", "reports:tags"),
     ("bot", "Bot", "reports:bot"),
 )
 FILTER_KEYS = ("preset", "from", "to", "inbox_id", "team_id", "agent_id", "tag")
@@ -34,6 +37,8 @@ BUILDERS = {
     "overview": overview_report,
     "agents": agents_report,
     "teams": teams_report,
+    "inboxes": inboxes_report,
+    "tags": tags_report,
     "bot": bot_report,
     "unanswered": unanswered_report,
 }
@@ -47,6 +52,43 @@ TABLE_COLUMNS = [
     ("sla_met", "SLA met"),
     ("csat", "CSAT"),
 ]
+# Per table tab: its title, the note under it, what a row is, and its empty state.
+PEOPLE_TABS = {
+    "agents": {
+        "title": "Agents",
+        "note": "Conversations count for whoever they are assigned to now.",
+        "per": "agent",
+        "empty_icon": "users",
+        "empty_title": "Nobody to report on yet",
+        "empty_text": "Invite agents and create teams in Settings; their figures appear here once "
+        "conversations are assigned to them.",
+    },
+    "teams": {
+        "title": "Teams",
+        "note": "Conversations count for the team they are assigned to now.",
+        "per": "team",
+        "empty_icon": "users",
+        "empty_title": "No teams yet",
+        "empty_text": "Create teams in Settings; their figures appear here once conversations are assigned to them.",
+    },
+    "inboxes": {
+        "title": "Inboxes",
+        "note": "Conversations count for the inbox (and channel) they came in through.",
+        "per": "inbox",
+        "empty_icon": "inbox",
+        "empty_title": "No inboxes yet",
+        "empty_text": "Add an inbox (web chat, email or API) in Settings; its figures appear here once "
+        "conversations come in.",
+    },
+    "tags": {
+        "title": "Tags",
+        "note": "A conversation counts under each of its tags; “No tag” holds the untagged ones.",
+        "per": "tag",
+        "empty_icon": "tag",
+        "empty_title": "No tags yet",
+        "empty_text": "Tag conversations from the conversation page; each tag's figures appear here.",
+    },
+}
 
 
 def _filters(request, tenant):
@@ -133,11 +175,12 @@ def _people(request, tenant, tab: str, build, id_key: str):
         "report": report,
         "rows": rows,
         "id_key": id_key,
+        "table": PEOPLE_TABS[tab],
         "columns": charts.sort_links(TABLE_COLUMNS, order_by, params),
         "export_url": _export_url(tab, tab, query),
         "resolved_chart": charts.bar_chart(
             [(row["name"], row["resolved"]) for row in rows if row["resolved"]][:20],
-            title=f"Conversations resolved per {'agent' if tab == 'agents' else 'team'}",
+            title=f"Conversations resolved per {PEOPLE_TABS[tab]['per']}",
             label="Resolved",
             horizontal=True,
         ),
@@ -154,6 +197,16 @@ def agents(request, tenant):
 @member_view(view_role=Role.ADMIN, write_role=Role.ADMIN)
 def teams(request, tenant):
     return _people(request, tenant, "teams", teams_report, "team_id")
+
+
+@member_view(view_role=Role.ADMIN, write_role=Role.ADMIN)
+def inboxes(request, tenant):
+    return _people(request, tenant, "inboxes", inboxes_report, "inbox_id")
+
+
+@member_view(view_role=Role.ADMIN, write_role=Role.ADMIN)
+def tags(request, tenant):
+    return _people(request, tenant, "tags", tags_report, "tag_id")
 
 
 @member_view(view_role=Role.ADMIN, write_role=Role.ADMIN)

@@ -108,6 +108,31 @@ class TeamsSerializer(serializers.Serializer):
     results = TeamRowSerializer(many=True)
 
 
+class InboxRowSerializer(MeasuresSerializer):
+    inbox_id = serializers.IntegerField()
+    name = serializers.CharField()
+    channel = serializers.CharField(help_text="api, web or email.")
+    channel_label = serializers.CharField()
+    enabled = serializers.BooleanField()
+
+
+class InboxesSerializer(serializers.Serializer):
+    filters = FiltersSerializer()
+    results = InboxRowSerializer(many=True)
+
+
+class TagRowSerializer(MeasuresSerializer):
+    tag_id = serializers.IntegerField(
+        allow_null=True, help_text="null: conversations with no tag. A conversation counts under each tag."
+    )
+    name = serializers.CharField()
+
+
+class TagsSerializer(serializers.Serializer):
+    filters = FiltersSerializer()
+    results = TagRowSerializer(many=True)
+
+
 class BotConversationsSerializer(serializers.Serializer):
     handled = serializers.IntegerField(help_text="Conversations opened in the period the bot answered in.")
     resolved_without_person = serializers.IntegerField(help_text="By the strict rule (see rule).")

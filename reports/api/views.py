@@ -1,4 +1,4 @@
-"""``GET reports/overview|agents|teams|bot|unanswered``: admins' read-only reports, the same
+"""``GET reports/overview|agents|teams|inboxes|tags|bot|unanswered``: admins' read-only reports, the same
 filters on each (``preset`` or ``from``/``to``, ``inbox_id``, ``team_id``, ``agent_id``, ``tag``),
 JSON or, with ``?format=csv&table=…``, one of the report's tables as CSV.
 ``POST reports/unanswered/answer`` writes the answer to a group of unanswered questions."""
@@ -20,6 +20,7 @@ from reports.api import serializers
 from reports.errors import ReportError
 from reports.filters import filters_parse
 from reports.selectors.bot import bot_report
+from reports.selectors.channels import inboxes_report, tags_report
 from reports.selectors.overview import overview_report
 from reports.selectors.people import agents_report, teams_report
 from reports.selectors.unanswered import unanswered_report
@@ -141,6 +142,35 @@ class TeamsReportView(ReportView):
 
     def build(self, filters):
         return teams_report(filters, order_by=self.request.query_params.get("order_by"))
+
+
+class InboxesReportView(ReportView):
+    report_name = "inboxes"
+
+    @_report_schema(
+        "inboxes", serializers.InboxesSerializer, "The overview's measures per inbox, with its channel."
+    )
+    def get(self, request):
+        return super().get(request)
+
+    def build(self, filters):
+        return inboxes_report(filters, order_by=self.request.query_params.get("order_by"))
+
+
+class TagsReportView(ReportView):
+    report_name = "tags"
+
+    @_report_schema(
+        "tags",
+        serializers.TagsSerializer,
+        "The overview's measures per tag: a conversation counts under each of its tags; "
+        "`tag_id` null holds the conversations with no tag.",
+    )
+    def get(self, request):
+        return super().get(request)
+
+    def build(self, filters):
+        return tags_report(filters, order_by=self.request.query_params.get("order_by"))
 
 
 class BotReportView(ReportView):

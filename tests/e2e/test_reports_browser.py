@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from conversations.models import Conversation
+from conversations.models import Conversation, Tag
 from conversations.services.messages import message_create
 from tests.conversations.factories import make_conversation
 from tests.e2e.conftest import screenshot
@@ -81,3 +81,35 @@ def test_reports_on_a_phone(browser, live_server, busy_week, e2e_admin):
         screenshot(page, name)
     expect(page.get_by_text("Do you ship to Norway?")).to_be_visible()
     context.close()
+
+
+def test_inboxes_and_tags_tabs(logged_in_page, live_server, busy_week, page_errors):
+    """The Tags tab sorted from its column heading with the keyboard, its CSV downloaded; the
+    Inboxes tab shows each inbox's channel."""
+    billing = Tag.objects.create(organization=busy_week, name="billing")
+    refund = Tag.objects.create(organization=busy_week, name="refund")
+    for index, conversation in enumerate(Conversation.objects.filter(organization=busy_week)):
+        conversation.tags.set([billing, refund][: index % 3])
+    page = logged_in_page
+    page.goto(f"{live_server.url}/reports/tags/?preset=7d")
+    expect(page.get_by_role("heading", name="Tags")).to_be_visible()
+    page.get_by_role("link", name="Opened").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**order_by=-opened**")  # a measure sorts the most first
+    expect(page.locator('th[aria-sort="descending"]')).to_have_text("Opened ▼")
+    screenshot(page, "reports-tags")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download the tags table as CSV").click()
+    lines = open(download_info.value.path(), encoding="utf-8").read().splitlines()
+    assert lines[0].startswith("Tag,Opened") and any(line.startswith("billing,") for line in lines)
+
+    page.goto(f"{live_server.url}/reports/inboxes/?preset=7d")
+    expect(page.get_by_role("heading", name="Inboxes")).to_be_visible()
+    expect(page.locator("table.report-table tbody th").first).to_contain_text("API")
+    screenshot(page, "reports-inboxes")
+    page.set_viewport_size({"width": 390, "height": 844})
+    for path in ("/reports/inboxes/", "/reports/tags/"):
+        page.goto(live_server.url + path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+    screenshot(page, "reports-tags-phone")
+    assert page_errors == []

@@ -76,6 +76,8 @@ MATRIX = [
     ("get", "/api/v1/reports/unanswered?team_id={team.pk}", None, "team"),
     ("get", "/api/v1/reports/agents?agent_id={agent.pk}", None, "agent"),
     ("get", "/api/v1/reports/bot?agent_id={agent.pk}", None, "agent"),
+    ("get", "/api/v1/reports/inboxes?team_id={team.pk}", None, "team"),
+    ("get", "/api/v1/reports/tags?agent_id={agent.pk}", None, "agent"),
     ("get", "/api/v1/api-keys/{api_key.pk}", None, "api_key"),
     ("delete", "/api/v1/api-keys/{api_key.pk}", None, "api_key"),
     ("get", "/api/v1/operations/{operation.pk}", None, "operation"),

@@ -16,7 +16,7 @@ from tests.factories import MembershipFactory, TeamFactory
 from tests.isolation import assert_error_shape
 from tests.reports.builders import bot_answer
 
-REPORTS = ["overview", "agents", "teams", "bot", "unanswered"]
+REPORTS = ["overview", "agents", "teams", "inboxes", "tags", "bot", "unanswered"]
 
 
 @pytest.fixture(autouse=True)
@@ -80,6 +80,25 @@ def test_csv_of_an_unknown_table_is_400(admin_api):
     assert "Unknown table" in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    "name,header",
+    [("inboxes", "Inbox,Channel,Opened,Resolved"), ("tags", "Tag,Opened,Resolved")],
+)
+def test_csv_of_the_inboxes_and_tags_tables(admin_api, org, name, header):
+    make_conversation(org, tags=["billing"])
+
+    response = admin_api.get(f"/api/v1/reports/{name}?preset=7d&format=csv")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    lines = response.content.decode().splitlines()
+    assert lines[0].startswith(header)
+    opened = 2 if name == "inboxes" else 1  # the column after the inbox's channel
+    assert sum(int(line.split(",")[opened]) for line in lines[1:]) == 1
+    if name == "tags":
+        assert lines[1:] and lines[1].startswith("billing,1,")
+
+
 def test_custom_range_with_since_and_until(admin_api):
     response = admin_api.get("/api/v1/reports/teams?since=2026-01-01&until=2026-01-31")
 
@@ -124,6 +143,8 @@ def test_another_organizations_rows_are_never_counted(admin_api, org, globex):
     overview = admin_api.get("/api/v1/reports/overview?preset=7d").json()
     agents = admin_api.get("/api/v1/reports/agents?preset=7d").json()["results"]
     teams = admin_api.get("/api/v1/reports/teams?preset=7d").json()["results"]
+    inboxes = admin_api.get("/api/v1/reports/inboxes?preset=7d").json()["results"]
+    tags = admin_api.get("/api/v1/reports/tags?preset=7d").json()["results"]
     bot = admin_api.get("/api/v1/reports/bot?preset=7d").json()
     unanswered = admin_api.get("/api/v1/reports/unanswered?preset=7d").json()
 
@@ -131,6 +152,10 @@ def test_another_organizations_rows_are_never_counted(admin_api, org, globex):
     assert globex["agent"].pk not in {row["agent_id"] for row in agents}
     assert globex["team"].pk not in {row["team_id"] for row in teams}
     assert sum(row["opened"] for row in teams) == 1
+    assert globex["inbox"].pk not in {row["inbox_id"] for row in inboxes}
+    assert sum(row["opened"] for row in inboxes) == 1
+    assert "globex" not in {row["name"] for row in tags}
+    assert [(row["name"], row["opened"]) for row in tags] == [("No tag", 1)]
     assert bot["conversations"]["handled"] == 0 and bot["answers"]["count"] == 0
     assert unanswered["groups"] == []
 
@@ -162,13 +187,15 @@ def _queries(client, url) -> int:
     return len(captured)
 
 
-@pytest.mark.parametrize("name", ["overview", "agents", "teams", "bot"])
+@pytest.mark.parametrize("name", ["overview", "agents", "teams", "inboxes", "tags", "bot"])
 def test_a_report_costs_the_same_queries_for_more_rows(admin_api, org, name):
     def add_rows():
         team = TeamFactory(organization=org)
         member = MembershipFactory(organization=org, role=Role.AGENT)
-        conversation = make_conversation(org)
-        Conversation.objects.filter(pk=conversation.pk).update(assigned_team=team, assigned_agent=member)
+        conversation = make_conversation(org, tags=[f"tag-{member.pk}", "shared"])
+        Conversation.objects.filter(pk=conversation.pk).update(
+            assigned_team=team, assigned_agent=member, inbox=InboxFactory(organization=org)
+        )
         bot_answer(conversation, at=timezone.now(), rating=1)
 
     add_rows()

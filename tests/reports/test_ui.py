@@ -18,7 +18,17 @@ def fixed_vectors(monkeypatch):
     monkeypatch.setattr(embeddings, "embed_texts", lambda texts: [[1.0, 0.0] for _ in texts])
 
 
-@pytest.mark.parametrize("path", ["/reports/", "/reports/agents/", "/reports/teams/", "/reports/bot/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/reports/",
+        "/reports/agents/",
+        "/reports/teams/",
+        "/reports/inboxes/",
+        "/reports/tags/",
+        "/reports/bot/",
+    ],
+)
 def test_agents_cannot_open_reports(ui_as, agent, path):
     assert ui_as(agent).get(path).status_code == 403
 
@@ -70,6 +80,32 @@ def test_people_tables_sort(ui_as, admin, org):
 
     assert 'aria-sort="descending"' in html
     assert "admin@acme.test" in html
+
+
+def test_inboxes_and_tags_tabs(ui_as, admin, org):
+    make_conversation(org, tags=["billing", "refund"])
+    make_conversation(org, tags=["billing"])
+    client = ui_as(admin)
+
+    inboxes = client.get("/reports/inboxes/?preset=7d&order_by=-opened").content.decode()
+    tags = client.get("/reports/tags/?preset=7d&order_by=name").content.decode()
+
+    assert 'href="/reports/inboxes/?preset=7d"' in tags and 'href="/reports/tags/?preset=7d"' in inboxes
+    assert 'aria-sort="descending"' in inboxes and 'aria-sort="ascending"' in tags
+    assert "/reports/export/inboxes/inboxes.csv?preset=7d" in inboxes
+    assert "/reports/export/tags/tags.csv?preset=7d" in tags
+    assert "Conversations resolved per inbox" not in inboxes  # nothing resolved: no chart
+    assert ">billing<" in tags and ">refund<" in tags and "counts under each of its tags" in tags
+    csv = client.get("/reports/export/tags/tags.csv?preset=7d").content.decode().splitlines()
+    assert (
+        csv[0].startswith("Tag,Opened") and csv[1].startswith("billing,2,") and csv[2].startswith("refund,1,")
+    )
+
+
+def test_tags_tab_without_tags_or_conversations_says_what_to_do(ui_as, admin):
+    html = ui_as(admin).get("/reports/tags/").content.decode()
+
+    assert "No tags yet" in html and "Tag conversations from the conversation page" in html
 
 
 def test_write_the_answer_from_the_bot_tab(ui_as, admin, org):
