@@ -366,9 +366,8 @@ def test_the_visitor_streams_agent_replies_but_not_private_notes(
     from asgiref.sync import async_to_sync, sync_to_async
     from django.test import AsyncClient
 
-    from tests.realtime_client import AsyncSSEReader
-
     from conversations.services.assignment import conversation_assign_agent
+    from tests.realtime_client import AsyncSSEReader
 
     body = start(public, domain)
     conversation = Conversation.objects.get(pk=body["id"])
