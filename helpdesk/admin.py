@@ -40,7 +40,7 @@ class OrganizationAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
     inlines = [MembershipInline]
     fieldsets = (
-        (None, {"fields": ("name", "slug", "plan")}),
+        (None, {"fields": ("name", "slug", "plan", "timezone")}),
         (
             "Limits (empty = unlimited)",
             {

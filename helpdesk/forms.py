@@ -126,6 +126,11 @@ class OrganizationSettingsForm(DomainErrorsMixin, forms.Form):
         help_text="One http(s) URL per line: the Ollama servers chatbots may use.",
     )
 
+    timezone = forms.ChoiceField(
+        choices=(),
+        label="Time zone",
+        help_text="The dates and times Parley shows your team, and where a report's days begin and end.",
+    )
     default_business_hours = forms.ModelChoiceField(
         queryset=None,
         required=False,
@@ -146,6 +151,7 @@ class OrganizationSettingsForm(DomainErrorsMixin, forms.Form):
         "chat_system_message",
         "allowed_outbound_hosts",
         "ollama_endpoints",
+        "timezone",
         "default_business_hours",
     )
 
@@ -154,6 +160,7 @@ class OrganizationSettingsForm(DomainErrorsMixin, forms.Form):
         # The conversations app's schedules, read from the model field (the helpdesk imports no app).
         hours = Organization._meta.get_field("default_business_hours").related_model
         self.fields["default_business_hours"].queryset = hours.objects.filter(organization=organization)
+        self.fields["timezone"].choices = timezone_choices()
 
     @classmethod
     def initial_for(cls, organization) -> dict:

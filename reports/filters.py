@@ -54,9 +54,14 @@ class ReportFilters:
 
 
 def organization_timezone(organization: Organization) -> zoneinfo.ZoneInfo:
-    """The time zone of the organization's default business hours, else the server's."""
-    hours = organization.default_business_hours if organization.default_business_hours_id else None
-    for name in (getattr(hours, "timezone", None), settings.TIME_ZONE, "UTC"):
+    """The organization's time zone, else that of its default business hours, else the server's."""
+    own = getattr(organization, "timezone", None)
+    hours = None
+    if not own and organization.default_business_hours_id:
+        hours = organization.default_business_hours
+    for name in (own, getattr(hours, "timezone", None), settings.TIME_ZONE, "UTC"):
+        if not name:
+            continue
         try:
             return zoneinfo.ZoneInfo(str(name))
         except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):

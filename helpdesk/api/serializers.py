@@ -336,11 +336,13 @@ class OrganizationSettingsSerializer(serializers.ModelSerializer):
             "ollama_endpoints",
             "ollama_endpoint",
             "ollama_model",
+            "timezone",
             "default_business_hours_id",
             "created_at",
             "updated_at",
         ]
         read_only_fields = ["id", "slug", "plan", "created_at", "updated_at"]
+        extra_kwargs = {"timezone": {"validators": [validate_time_zone]}}
 
     def _validate_entries(self, value, label):
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):

@@ -1,4 +1,10 @@
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+
+from helpdesk.validators import validate_time_zone
 
 LIMITED_RESOURCES = ("agents", "domains", "chatbots", "documents", "kb_items")
 
@@ -17,6 +23,16 @@ PLAN_LIMITS: dict[str, dict[str, int | None]] = {
     Plan.ENTERPRISE: dict.fromkeys(LIMITED_RESOURCES),
     Plan.SELF_HOSTED: dict.fromkeys(LIMITED_RESOURCES),
 }
+
+
+def default_time_zone() -> str:
+    """The server's ``TIME_ZONE`` when it names an IANA zone, else UTC (a new organization's zone)."""
+    name = str(getattr(settings, "TIME_ZONE", "") or "")
+    try:
+        validate_time_zone(name)
+    except ValidationError:
+        return "UTC"
+    return name
 
 
 class Organization(models.Model):
@@ -40,6 +56,13 @@ class Organization(models.Model):
     starter_message = models.TextField(blank=True)
     error_message = models.TextField(
         default="I'm not sure about that one. Would you like me to connect you with a person from our team?"
+    )
+
+    timezone = models.CharField(
+        max_length=64,
+        default=default_time_zone,
+        validators=[validate_time_zone],
+        help_text="IANA time zone (such as Asia/Kolkata): the dates and times the product shows, and the days of reports.",
     )
 
     # Outbound safety and AI provider (admin-managed).
@@ -74,6 +97,15 @@ class Organization(models.Model):
     @property
     def agentic_rag_enabled(self) -> bool:
         return self.plan != Plan.STARTER
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """``timezone`` as a ZoneInfo (UTC when the stored name is not a known zone)."""
+        try:
+            validate_time_zone(self.timezone)
+            return zoneinfo.ZoneInfo(self.timezone)
+        except (ValidationError, zoneinfo.ZoneInfoNotFoundError):  # a stale name must not break a page
+            return zoneinfo.ZoneInfo("UTC")
 
     def apply_plan_limits(self) -> None:
         for resource, value in PLAN_LIMITS[self.plan].items():

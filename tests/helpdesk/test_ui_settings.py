@@ -83,6 +83,7 @@ def _organization_form(**overrides):
         "chat_system_message": "Be brief.",
         "allowed_outbound_hosts": "10.0.0.0/8\n127.0.0.1\n",
         "ollama_endpoints": "http://127.0.0.1:11434/\n",
+        "timezone": "UTC",
     }
     data.update(overrides)
     return data

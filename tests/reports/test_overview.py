@@ -118,7 +118,7 @@ def test_previous_period_and_change(org):
 
 
 def test_days_and_hours_are_the_organizations_time_zone(org):
-    org.default_business_hours = BusinessHoursFactory(organization=org, timezone="Asia/Tokyo")
+    org.timezone = "Asia/Tokyo"
     org.save()
     # 23:30 UTC on Thursday the 8th is 08:30 on Friday the 9th in Tokyo.
     conversation_at(org, datetime(2026, 1, 8, 23, 30, tzinfo=UTC))
@@ -149,7 +149,7 @@ def test_presets(org, preset, first_day, last_day):
 
 
 def test_hours_follow_daylight_saving_changes_inside_the_period(org):
-    org.default_business_hours = BusinessHoursFactory(organization=org, timezone="Europe/Paris")
+    org.timezone = "Europe/Paris"
     org.save()
     # Clocks go forward at 01:00 UTC on Sunday 2026-03-29: 00:30 UTC is 01:30 CET, 02:30 UTC is 04:30 CEST.
     conversation_at(org, datetime(2026, 3, 29, 0, 30, tzinfo=UTC))
