@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
-
 from django.db import transaction
 from django.utils import timezone
 
@@ -62,19 +60,19 @@ def agent_invite(
     last_name: str = "",
     role: str = Role.AGENT,
     teams: list[Team] | None = None,
-    password: str | None = None,
     is_active: bool = True,
     availability_status: str | None = None,
     actor: Membership | None = None,
-    send_invitation: bool = False,
-) -> tuple[Membership | Invitation, str | None]:
-    """Add a person to the organization. A new user gets a random password (returned once) unless
-    one is given and becomes a member at once. An existing user (of another organization) is
-    sent an ``Invitation`` they accept themself (their name, avatar and password stay theirs).
-    With ``send_invitation`` no password is made: an email with a one-time link goes to the person
-    (a new user chooses their password there, an existing one accepts the invitation).
-    Returns the membership or the invitation, and any generated password.
-    Refused with ``limit_exceeded`` when the plan's agents limit is reached."""
+) -> Membership | Invitation:
+    """Add a person to the organization; nobody else ever knows their password. A new user gets
+    an account without a usable password and a membership in the invited state (see
+    ``membership_is_invited``); an existing user (of another organization) gets an
+    ``Invitation`` they accept themself (their name, avatar and password stay theirs). Either
+    way an email with a one-time link goes to the person once the transaction commits (a new
+    user chooses their password there, an existing one accepts). Returns the membership or the
+    invitation. Refused with ``limit_exceeded`` when the plan's agents limit is reached."""
+    from helpdesk.services.invitations import invitation_email_queue  # it imports this module
+
     _check_role_change(actor=actor, role=role)
     _check_teams(organization, teams)
     status = _valid_availability(availability_status) if availability_status else Availability.OFFLINE
@@ -91,27 +89,22 @@ def agent_invite(
         invitation = _invitation_create(
             organization=organization, user=user, role=role, teams=teams, actor=actor
         )
-        if send_invitation:
-            from helpdesk.services.invitations import invitation_email_queue  # it imports this module
-
-            invitation_email_queue(invitation=invitation)
-        return invitation, None
-    generated = None
-    if password is None and not send_invitation:
-        generated = password = secrets.token_urlsafe(12)
-    user = User.objects.create_user(
-        email=email, password=password, first_name=first_name, last_name=last_name
-    )
+        invitation_email_queue(invitation=invitation)
+        return invitation
+    user = User.objects.create_user(email=email, password=None, first_name=first_name, last_name=last_name)
     membership = Membership.objects.create(
         organization=organization, user=user, role=role, is_active=is_active, availability_status=status
     )
     if teams:
         membership.teams.set(teams)
-    if send_invitation:
-        from helpdesk.services.invitations import invitation_email_queue  # it imports this module
+    invitation_email_queue(membership=membership)
+    return membership
 
-        invitation_email_queue(membership=membership)
-    return membership, generated
+
+def membership_is_invited(membership: Membership) -> bool:
+    """Invited and not joined yet: the person has not chosen a password from the link (the
+    account was made by the invitation, so it has no usable password until then)."""
+    return not membership.user.has_usable_password()
 
 
 def _invitation_create(

@@ -22,14 +22,11 @@ def invite(org, admin, mailoutbox, django_capture_on_commit_callbacks):
     def run(email: str, **kwargs):
         before = len(mailoutbox)
         with django_capture_on_commit_callbacks(execute=True):
-            invited, password = agent_invite(
-                organization=org, email=email, actor=admin, send_invitation=True, **kwargs
-            )
-        assert password is None
+            invited = agent_invite(organization=org, email=email, actor=admin, **kwargs)
         assert len(mailoutbox) == before + 1
         message = mailoutbox[-1]
         assert message.to == [email.lower()] and org.name in message.subject
-        path = re.search(r"https?://[^/\s]+(/invitation/\S+/)", message.body).group(1)
+        path = _link_path(message)
         return invited, path
 
     return run
@@ -127,7 +124,54 @@ def test_a_declined_invitation_is_not_mailed_and_its_link_is_spent(invite, clien
     assert client.get(path).status_code == 404
 
 
-def test_the_api_contract_is_unchanged(admin_api, mailoutbox):
-    response = admin_api.post("/api/v1/agents", {"email": "api@acme.test"}, format="json")
-    assert response.status_code == 201 and response.json()["initial_password"]
-    assert mailoutbox == []
+def _link_path(message) -> str:
+    return re.search(r"https?://[^/\s]+(/invitation/\S+/)", message.body).group(1)
+
+
+def test_the_api_invites_with_a_one_time_link_and_no_password(
+    admin_api, org, mailoutbox, django_capture_on_commit_callbacks, client
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_api.post(
+            "/api/v1/agents",
+            {"email": "Api@Acme.test", "first_name": "Ada", "new_password": "chosen-by-the-admin-1"},
+            format="json",
+        )
+
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["invitation_pending"] is True and body["email"] == "api@acme.test"
+    assert not any("password" in key for key in body)
+    membership = Membership.objects.get(organization=org, user__email="api@acme.test")
+    assert not membership.user.has_usable_password()
+    assert not membership.user.check_password("chosen-by-the-admin-1")
+    assert [message.to for message in mailoutbox] == [["api@acme.test"]]
+    assert "chosen-by-the-admin-1" not in mailoutbox[0].body
+
+    path = _link_path(mailoutbox[0])
+    assert client.post(path, {"new_password1": PASSWORD, "new_password2": PASSWORD}).status_code == 302
+    assert admin_api.get(f"/api/v1/agents/{membership.pk}").json()["invitation_pending"] is False
+    client.logout()
+    again = {"new_password1": "another-long-passphrase", "new_password2": "another-long-passphrase"}
+    assert client.post(path, again).status_code == 404  # the link works once
+    membership.user.refresh_from_db()
+    assert membership.user.check_password(PASSWORD)
+
+
+def test_the_api_mails_a_person_with_an_account_their_invitation(
+    admin_api, org, other_admin, mailoutbox, django_capture_on_commit_callbacks, client
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_api.post("/api/v1/agents", {"email": other_admin.user.email}, format="json")
+
+    assert response.status_code == 202 and "initial_password" not in response.json()
+    assert [message.to for message in mailoutbox] == [[other_admin.user.email]]
+    assert client.post(_link_path(mailoutbox[0])).status_code == 302
+    assert Membership.objects.filter(organization=org, user=other_admin.user).exists()
+
+
+def test_a_refused_api_invite_sends_no_mail(admin_api, agent, mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_api.post("/api/v1/agents", {"email": agent.user.email}, format="json")
+
+    assert response.status_code == 409 and mailoutbox == []

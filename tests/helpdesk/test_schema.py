@@ -135,3 +135,13 @@ def test_uploaded_document_has_no_source_url(admin_api):
 
     assert response.status_code in (201, 202), response.content
     assert response.json()["source_url"] is None
+
+
+def test_agent_invite_is_documented_without_a_password(schema):
+    """POST agents mails a one-time link: the answer holds no password, the new member shows
+    ``invitation_pending``, and Libredesk's ``new_password`` is documented as ignored."""
+    components = schema["components"]["schemas"]
+    agent, write = components["Agent"]["properties"], components["AgentWriteRequest"]["properties"]
+
+    assert "invitation_pending" in agent and not any("password" in name for name in agent)
+    assert "password" not in write and "ignored" in write["new_password"]["description"]

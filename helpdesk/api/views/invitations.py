@@ -5,8 +5,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from helpdesk import selectors
+from helpdesk.api.agent_serializers import AgentSerializer
 from helpdesk.api.invitation_serializers import InvitationSerializer
-from helpdesk.api.serializers import AgentSerializer
 from helpdesk.api.viewsets import TenantMixin
 from helpdesk.models import Role
 from helpdesk.services import agents as agent_services

@@ -6,15 +6,10 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from helpdesk import selectors
+from helpdesk.api.agent_serializers import AgentSerializer, AgentWriteSerializer, AvailabilitySerializer
 from helpdesk.api.exceptions import ServiceError
 from helpdesk.api.invitation_serializers import InvitationSerializer
-from helpdesk.api.serializers import (
-    AgentApiKeySerializer,
-    AgentSerializer,
-    AgentWriteSerializer,
-    AvailabilitySerializer,
-    TeamSerializer,
-)
+from helpdesk.api.serializers import AgentApiKeySerializer, TeamSerializer
 from helpdesk.api.viewsets import OrganizationScopedViewSet
 from helpdesk.models import Invitation, Role
 from helpdesk.services import agents as agent_services
@@ -35,21 +30,22 @@ class AgentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Organizatio
 
     @extend_schema(request=AgentWriteSerializer, responses={201: AgentSerializer, 202: InvitationSerializer})
     def create(self, request):
-        """A new person becomes an agent at once (201). A person who has an account already is
-        invited (202 with the invitation): they join when they accept it."""
+        """Invite a person: an email with a one-time link goes to them, and no password is made,
+        set or returned. A new person becomes a member in the invited state at once (201,
+        ``invitation_pending`` true until they choose their password from the link). A person
+        who has an account already gets an invitation (202 with it): they join when they accept."""
         data = AgentWriteSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         values = data.validated_data
         if not values.get("email"):
             raise ServiceError("An email address is required.", fields={"email": ["This field is required."]})
-        membership, generated_password = agent_services.agent_invite(
+        membership = agent_services.agent_invite(
             organization=self.organization,
             email=values["email"],
             first_name=values.get("first_name", ""),
             last_name=values.get("last_name", ""),
             role=values.get("role", Role.AGENT),
             teams=values.get("teams"),
-            password=values.get("password"),
             is_active=values.get("enabled", True),
             availability_status=values.get("availability_status"),
             actor=self.membership,
@@ -59,8 +55,6 @@ class AgentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Organizatio
         body = AgentSerializer(
             selectors.agent_list(organization=self.organization).get(pk=membership.pk)
         ).data
-        if generated_password:
-            body["initial_password"] = generated_password
         return Response(body, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=AgentWriteSerializer, responses=AgentSerializer)

@@ -8,16 +8,14 @@ from helpdesk.errors import DomainError
 from helpdesk.forms import AgentInviteForm, AgentUpdateForm
 from helpdesk.models import Invitation, Role
 from helpdesk.services import agents as agent_services
-from helpdesk.views.access import member_view, no_store
+from helpdesk.views.access import member_view
 
 
-def _render_list(request, tenant, form, *, invited=None, initial_password=None, status=200):
+def _render_list(request, tenant, form, *, status=200):
     context = {
         "agents": selectors.agent_list(organization=tenant.organization),
         "form": form,
         "can_manage": tenant.has_role(Role.ADMIN),
-        "invited": invited,
-        "initial_password": initial_password,
     }
     return render(request, "settings/agents.html", context, status=status)
 
@@ -33,7 +31,7 @@ def agent_list(request, tenant):
     if form.is_valid():
         first_name, last_name = form.names()
         try:
-            membership, password = agent_services.agent_invite(
+            membership = agent_services.agent_invite(
                 organization=organization,
                 email=form.cleaned_data["email"],
                 first_name=first_name,
@@ -41,7 +39,6 @@ def agent_list(request, tenant):
                 role=form.cleaned_data["role"],
                 teams=list(form.cleaned_data["teams"]),
                 actor=actor,
-                send_invitation=True,
             )
         except DomainError as error:
             form.add_domain_error(error)
@@ -52,18 +49,13 @@ def agent_list(request, tenant):
                     f"{membership.user.email} has an account already: an invitation email is on its "
                     f"way, and they join {organization.name} when they accept it.",
                 )
-                return redirect("settings:agents")
-            if password is None:
+            else:
                 messages.success(
                     request,
                     f"Invitation sent to {membership.user.email}: they choose their password from "
                     "the link in the email (it works once).",
                 )
-                return redirect("settings:agents")
-            fresh = AgentInviteForm(organization=organization, actor=actor)
-            return no_store(
-                _render_list(request, tenant, fresh, invited=membership, initial_password=password)
-            )
+            return redirect("settings:agents")
     return _render_list(request, tenant, form, status=400)
 
 
