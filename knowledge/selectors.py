@@ -98,6 +98,23 @@ def allowed_kb_items(*, organization, scope: SourceScope) -> QuerySet[KnowledgeI
     return items.filter(allowed)
 
 
+def source_categories(*, organization, document_ids, kb_item_ids) -> dict[tuple[str, int], str]:
+    """Categories of the organization's documents and items among these ids, keyed
+    ("document", id) / ("kb_item", id); ids of another organization are left out."""
+    categories: dict[tuple[str, int], str] = {}
+    if document_ids:
+        rows = Document.objects.filter(organization=organization, pk__in=document_ids).values_list(
+            "id", "category"
+        )
+        categories.update({("document", pk): category or "" for pk, category in rows})
+    if kb_item_ids:
+        rows = KnowledgeItem.objects.filter(organization=organization, pk__in=kb_item_ids).values_list(
+            "id", "category"
+        )
+        categories.update({("kb_item", pk): category or "" for pk, category in rows})
+    return categories
+
+
 def document_count(organization) -> int:
     return Document.objects.filter(organization=organization).count()
 

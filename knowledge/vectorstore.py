@@ -239,33 +239,41 @@ def delete(organization, *, where: dict | None = None, ids: list[str] | None = N
 
 
 def query(
-    organization, embedding: list[float], k: int, where: dict | None, *, documents: bool = True
+    organization,
+    embedding: list[float],
+    k: int,
+    where: dict | None,
+    *,
+    documents: bool = True,
+    metadata: bool = True,
 ) -> list[VectorHit]:
     """Nearest ``k`` vectors allowed by ``where`` (from ``build_where``), best first.
-    ``documents=False`` leaves the stored text out (``VectorHit.document`` is then "")."""
+    ``documents=False`` leaves the stored text out (``VectorHit.document`` is then ""),
+    ``metadata=False`` the metadata (``VectorHit.metadata`` is then {}): Chroma's cost at 100k
+    vectors is reading them, not the search (bench/speed.py)."""
     if where is None or k <= 0:
         return []
+    include = ["distances", *(["metadatas"] if metadata else []), *(["documents"] if documents else [])]
     result = _on_collection(
         organization,
         "query",
         lambda collection: collection.query(
-            query_embeddings=[embedding],
-            n_results=k,
-            where=where or None,
-            include=["distances", "metadatas", *(["documents"] if documents else [])],
+            query_embeddings=[embedding], n_results=k, where=where or None, include=include
         ),
         create=False,
     )
     if result is None:
         return []
+    found = result["ids"][0]
+    texts = result["documents"][0] if documents else [""] * len(found)
+    metadatas = result["metadatas"][0] if metadata else [None] * len(found)
     hits = []
-    texts = result["documents"][0] if documents else [""] * len(result["ids"][0])
-    for vector_id, distance, metadata, document in zip(
-        result["ids"][0], result["distances"][0], result["metadatas"][0], texts, strict=False
+    for vector_id, distance, meta, document in zip(
+        found, result["distances"][0], metadatas, texts, strict=False
     ):
         similarity = min(max(1.0 - float(distance), 0.0), 1.0)
         hits.append(
-            VectorHit(id=vector_id, similarity=similarity, metadata=dict(metadata or {}), document=document)
+            VectorHit(id=vector_id, similarity=similarity, metadata=dict(meta or {}), document=document)
         )
     return hits
 
@@ -273,31 +281,72 @@ def query(
 OVERFETCH = 8  # a restricted search first reads this many times ``k`` unfiltered neighbours
 
 
-def _allowed(metadata: dict, scope: SourceScope) -> bool:
-    if metadata.get("source_type") == "kb_item":
-        return scope.allows_kb_item(int(metadata.get("kb_item_id", -1)), str(metadata.get("category", "")))
-    return scope.allows_document(int(metadata.get("document_id", -1)), str(metadata.get("category", "")))
+def _source(vector_id: str) -> tuple[str, int] | None:
+    """("document", document id) or ("kb_item", item id) from a vector id (``doc-{document}-{n}``,
+    ``kb-{item}``; ``Chunk.vector_id``, ``KnowledgeItem.vector_id``)."""
+    parts = vector_id.split("-")
+    try:
+        if parts[0] == "doc" and len(parts) == 3:
+            return "document", int(parts[1])
+        if parts[0] == "kb" and len(parts) == 2:
+            return "kb_item", int(parts[1])
+    except ValueError:
+        return None
+    return None
+
+
+def _in_scope(organization, hits: list[VectorHit], scope: SourceScope) -> list[VectorHit]:
+    """The hits ``scope`` allows, decided from their ids; a category scope reads the categories of
+    the hits' documents and items from the database (one query each, for these hits only)."""
+    from knowledge.selectors import source_categories
+
+    sources = {hit.id: _source(hit.id) for hit in hits}
+    categories = {}
+    if scope.allowed_categories:
+        categories = source_categories(
+            organization=organization,
+            document_ids={source[1] for source in sources.values() if source and source[0] == "document"},
+            kb_item_ids={source[1] for source in sources.values() if source and source[0] == "kb_item"},
+        )
+    allowed = []
+    for hit in hits:
+        source = sources[hit.id]
+        if source is None:
+            continue
+        kind, source_id = source
+        category = categories.get(source, "")
+        if (
+            scope.allows_kb_item(source_id, category)
+            if kind == "kb_item"
+            else scope.allows_document(source_id, category)
+        ):
+            allowed.append(hit)
+    return allowed
 
 
 def query_scoped(organization, embedding: list[float], k: int, scope: SourceScope) -> list[VectorHit]:
-    """Nearest ``k`` vectors allowed by ``scope``, best first, avoiding Chroma's metadata filter
-    where it can (its cost grows with the collection: measured in bench/speed.py).
+    """Nearest ``k`` vectors allowed by ``scope`` (ids and similarities only), best first, avoiding
+    Chroma's metadata filter and its metadata reads where it can: both grow with the collection
+    (measured in bench/speed.py: a ``where`` on the category 4-5x the unfiltered query at 10k
+    vectors, reading 160 neighbours' metadata 3x, their ids and distances alone 0.2x).
 
     Unrestricted: no filter at all. Restricted (a bot limited to documents or categories): the
-    ``OVERFETCH·k`` nearest neighbours unfiltered, kept when their metadata is in scope; only when
-    fewer than ``k`` of those are allowed (a narrow scope) the filtered query runs, so the answer is
-    the same as the filtered query's whenever the over-fetch found ``k`` allowed ones."""
+    ``OVERFETCH·k`` nearest neighbours unfiltered, without metadata, kept when the scope allows
+    their source (from the vector id; categories from the database); only when fewer than ``k`` of
+    those are allowed (a narrow scope) the filtered query runs, so the answer is the same as the
+    filtered query's whenever the over-fetch found ``k`` allowed ones. ``retrieve`` checks every
+    hit against the database again."""
     where = build_where(organization_id=_org_id(organization), scope=scope)
     if where is None or k <= 0:
         return []
     # Retrieval reads passages from the database, never from the vector store: no stored text.
     if where == NO_FILTER:
-        return query(organization, embedding, k, where, documents=False)
-    nearest = query(organization, embedding, k * OVERFETCH, NO_FILTER, documents=False)
-    allowed = [hit for hit in nearest if _allowed(hit.metadata, scope)]
+        return query(organization, embedding, k, where, documents=False, metadata=False)
+    nearest = query(organization, embedding, k * OVERFETCH, NO_FILTER, documents=False, metadata=False)
+    allowed = _in_scope(organization, nearest, scope)
     if len(allowed) >= k or len(nearest) < k * OVERFETCH:
         return allowed[:k]  # the over-fetch read the whole collection, or found enough
-    return query(organization, embedding, k, where, documents=False)
+    return query(organization, embedding, k, where, documents=False, metadata=False)
 
 
 def ids(organization, *, where: dict | None = None) -> list[str]:
