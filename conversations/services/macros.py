@@ -123,43 +123,46 @@ def macro_delete(*, macro: Macro) -> None:
 def macro_apply(*, macro: Macro, conversation: Conversation, actor: Membership) -> list[str]:
     """Run the macro's actions in order on the conversation, as ``actor``. Returns the action
     types applied. Replies and notes get their placeholders filled like canned responses."""
-    organization = conversation.organization
     applied = []
     for action in macro.actions:
-        kind, value = action["type"], action.get("value")
-        if kind in ("reply", "note"):
-            text = render_placeholders(value, placeholder_values(conversation=conversation, agent=actor))
-            message_create(conversation=conversation, content=text, actor=actor, private=kind == "note")
-        elif kind == "set_status":
-            conversation_set_status(
-                conversation=conversation,
-                status=value,
-                actor=actor,
-                snoozed_until=action.get("snoozed_until"),
-            )
-        elif kind == "set_priority":
-            conversation_set_priority(conversation=conversation, priority=value, actor=actor)
-        elif kind == "add_tags":
-            conversation_set_tags(conversation=conversation, actor=actor, add=value)
-        elif kind == "remove_tags":
-            conversation_set_tags(conversation=conversation, actor=actor, remove=value)
-        elif kind == "assign_agent":
-            agent = (
-                actor
-                if value == "me"
-                else Membership.objects.filter(organization=organization, pk=value).first()
-            )
-            if agent is None:
-                raise ConversationError("The macro's agent no longer exists.", code="conflict")
-            conversation_assign_agent(conversation=conversation, agent=agent, actor=actor)
-        elif kind == "assign_team":
-            team = Team.objects.filter(organization=organization, pk=value).first()
-            if team is None:
-                raise ConversationError("The macro's team no longer exists.", code="conflict")
-            conversation_assign_team(conversation=conversation, team=team, actor=actor)
-        elif kind == "unassign_agent":
-            conversation_assign_agent(conversation=conversation, agent=None, actor=actor)
-        elif kind == "unassign_team":
-            conversation_assign_team(conversation=conversation, team=None, actor=actor)
-        applied.append(kind)
+        macro_action_run(action=action, conversation=conversation, actor=actor)
+        applied.append(action["type"])
     return applied
+
+
+def macro_action_run(*, action: dict, conversation: Conversation, actor: Membership) -> None:
+    """One action of a macro (as ``clean_actions`` stored it) on the conversation."""
+    organization = conversation.organization
+    kind, value = action["type"], action.get("value")
+    if kind in ("reply", "note"):
+        text = render_placeholders(value, placeholder_values(conversation=conversation, agent=actor))
+        message_create(conversation=conversation, content=text, actor=actor, private=kind == "note")
+    elif kind == "set_status":
+        conversation_set_status(
+            conversation=conversation,
+            status=value,
+            actor=actor,
+            snoozed_until=action.get("snoozed_until"),
+        )
+    elif kind == "set_priority":
+        conversation_set_priority(conversation=conversation, priority=value, actor=actor)
+    elif kind == "add_tags":
+        conversation_set_tags(conversation=conversation, actor=actor, add=value)
+    elif kind == "remove_tags":
+        conversation_set_tags(conversation=conversation, actor=actor, remove=value)
+    elif kind == "assign_agent":
+        agent = (
+            actor if value == "me" else Membership.objects.filter(organization=organization, pk=value).first()
+        )
+        if agent is None:
+            raise ConversationError("The macro's agent no longer exists.", code="conflict")
+        conversation_assign_agent(conversation=conversation, agent=agent, actor=actor)
+    elif kind == "assign_team":
+        team = Team.objects.filter(organization=organization, pk=value).first()
+        if team is None:
+            raise ConversationError("The macro's team no longer exists.", code="conflict")
+        conversation_assign_team(conversation=conversation, team=team, actor=actor)
+    elif kind == "unassign_agent":
+        conversation_assign_agent(conversation=conversation, agent=None, actor=actor)
+    elif kind == "unassign_team":
+        conversation_assign_team(conversation=conversation, team=None, actor=actor)

@@ -1,5 +1,5 @@
 """What an agent does on a conversation: reply or note (with attachments), status and snooze,
-priority, assignment, tags, merge, macros, canned responses, retry, contact notes. Each view
+priority, assignment, tags, merge, canned responses, retry, contact notes (macros: ``macros``). Each view
 validates, calls one service and answers with the page's updated parts (htmx) or a redirect."""
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ from conversations.services.catalog import status_by_name
 from conversations.services.contacts import contact_note_create
 from conversations.services.conversations import conversation_set_priority, conversation_set_tags
 from conversations.services.lifecycle import conversation_set_status
-from conversations.services.macros import macro_apply
 from conversations.services.merge import conversation_merge
 from conversations.services.messages import message_create, message_retry
 from conversations.views.common import agent_or_404, conversation_or_404, team_or_404
@@ -222,26 +221,6 @@ def _uuid_or_404(value):
         return uuid_module.UUID(str(value))
     except (TypeError, ValueError):
         raise Http404("No such conversation.")
-
-
-@_post
-def apply_macro(request, tenant, uuid):
-    conversation = conversation_or_404(tenant, uuid)
-    macro = get_object_or_404(
-        catalog.macro_list(organization=tenant.organization), pk=_int_or_404(request.POST.get("macro"))
-    )
-    try:
-        macro_apply(macro=macro, conversation=conversation, actor=tenant.membership)
-    except DomainError as error:
-        return action_refused(request, tenant, conversation, error)
-    return action_done(request, tenant, conversation_or_404(tenant, uuid), f"Macro “{macro.name}” applied")
-
-
-def _int_or_404(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise Http404("Not found.")
 
 
 @_post

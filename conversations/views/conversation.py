@@ -111,12 +111,14 @@ def render_parts(
     status=200,
     composer=None,
     inline_error=True,
+    extra: dict | None = None,
 ):
     """htmx answer to an action: header, thread and side panel (and the live poller) swapped out of
     band, the composer too when given, a toast, and an inline alert when the action was refused."""
     error = message if level == "error" and inline_error else ""
     context = workspace_context(request, tenant, conversation, composer=composer, error=error)
     context["composer_oob"] = composer is not None
+    context.update(extra or {})
     response = render(request, "conversations/conversation/_parts.html", context, status=status)
     if message:
         with_toast(response, message, level)

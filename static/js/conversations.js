@@ -177,6 +177,8 @@
     if (target && (target.id === "cv-thread" || target.id === "cv-composer" || document.getElementById("cv-thread"))) {
       if (stickToBottom) scrollToBottom();
     }
+    // A composer swapped in with a new draft (macro, AI suggestion, rewrite, undo) keeps it as the draft.
+    if (target && target.id === "cv-composer") { autoGrow(composerText()); saveDraft(); }
     if (target && target.id === "conv-list") {
       restoreSelection();
       updateTitle();
