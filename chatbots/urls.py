@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from chatbots.views import ai_provider, bots, monitor, playground, status, training
+from chatbots.views import ai_provider, bots, composer_ai, monitor, playground, status, training
 
 app_name = "chatbots"
 
@@ -20,6 +20,10 @@ urlpatterns = [
     path(
         "chatbots/<int:pk>/training/<uuid:training_id>/retry/", training.training_retry, name="training-retry"
     ),
+    path("inbox/c/<uuid:uuid>/ai/suggest-reply/", composer_ai.suggest_reply, name="composer-suggest"),
+    path("inbox/c/<uuid:uuid>/ai/rewrite/", composer_ai.rewrite, name="composer-rewrite"),
+    path("inbox/c/<uuid:uuid>/ai/summarize/", composer_ai.summarize, name="composer-summarize"),
+    path("inbox/c/<uuid:uuid>/ai/restore/", composer_ai.restore, name="composer-restore"),
     path("settings/ai-provider/", ai_provider.ai_provider, name="ai-provider"),
     path("settings/ai-provider/test/", ai_provider.ai_provider_test, name="ai-provider-test"),
 ]
