@@ -7,7 +7,12 @@ class ReportsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from helpdesk import events
         from helpdesk.navigation import register_nav_item
+        from reports.facts import EVENT_KEYS, conversation_changed
+
+        for name in EVENT_KEYS:  # the rollup follows the conversations' changes
+            events.subscribe(name, conversation_changed)
 
         register_nav_item(
             "reports",

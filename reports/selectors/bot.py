@@ -29,10 +29,11 @@ from django.utils import timezone
 
 from chatbots.models import ChatMessage, MessageRole
 from chatbots.models.chat import AnswerMode
-from conversations.models import CsatSurvey, Message, SenderType, StatusCategory
+from conversations.models import Message, SenderType
 from reports.filters import ReportFilters, conversations_in_scope
 from reports.selectors.database import without_jit
 from reports.selectors.durations import Percentile, percentile
+from reports.selectors.scope import facts_in_scope
 
 REOPEN_WINDOW = timedelta(days=7)
 STRICT_RULE = (
@@ -53,59 +54,46 @@ def _percent(part: int, whole: int) -> float | None:
 
 
 def bot_conversations(filters: ReportFilters):
-    """The conversations opened in the period in which the bot answered at least once."""
+    """The facts of the conversations opened in the period in which the bot answered at least once."""
     period = filters.period
-    bot_answered = Message.objects.filter(conversation_id=OuterRef("pk"), sender_type=SenderType.BOT)
-    return (
-        conversations_in_scope(filters)
-        .filter(created_at__gte=period.start, created_at__lt=period.end)
-        .filter(Exists(bot_answered))
+    return facts_in_scope(filters).filter(
+        opened_at__gte=period.start, opened_at__lt=period.end, bot_answered=True
     )
 
 
-def _handoffs(conversation_ref: str = "pk"):
-    return Message.objects.filter(
-        conversation_id=OuterRef(conversation_ref), sender_type=SenderType.SYSTEM, meta__handoff=True
+def _flags(now) -> dict:
+    """Per conversation, each condition of the rule as one boolean column, for grouping: stored
+    in the facts, except the answers' ratings (read from the AI records, which change without an
+    event of the conversation) and the age of the resolution."""
+    answers = ChatMessage.objects.filter(
+        session__conversation_id=OuterRef("conversation_id"), role=MessageRole.ASSISTANT
     )
-
-
-def _flags(filters: ReportFilters, now) -> dict:
-    """Per conversation, each condition of the rule as one boolean column (each subquery runs
-    once per row), for grouping."""
-    answers = ChatMessage.objects.filter(session__conversation_id=OuterRef("pk"), role=MessageRole.ASSISTANT)
-    surveys = CsatSurvey.objects.filter(conversation_id=OuterRef("pk"))
-    agent_wrote = Message.objects.filter(conversation_id=OuterRef("pk"), sender_type=SenderType.AGENT)
 
     def flag(condition: Q):
         return ExpressionWrapper(condition, output_field=BooleanField())
 
     return {
-        "resolved": flag(
-            Q(
-                status__category__in=(StatusCategory.RESOLVED, StatusCategory.CLOSED),
-                resolved_at__isnull=False,
-            )
-        ),
+        "resolved": flag(Q(is_resolved=True)),
         "never_reopened": flag(Q(resolution_count__lte=1)),
         "settled": flag(Q(resolved_at__lte=now - REOPEN_WINDOW)),
-        "agent_wrote": Exists(agent_wrote),
-        "handed_off": Exists(_handoffs()),
+        "agent_wrote_flag": flag(Q(agent_wrote=True)),
+        "handed_off_flag": flag(Q(handed_off=True)),
         "thumbs_up": Exists(answers.filter(rating=1)),
         "thumbs_down": Exists(answers.filter(rating=-1)),
-        "csat_good": Exists(surveys.filter(rating__gte=4)),
-        "csat_bad": Exists(surveys.filter(rating__lte=2)),
+        "csat_good_flag": flag(Q(csat_good=True)),
+        "csat_bad_flag": flag(Q(csat_bad=True)),
     }
 
 
 def strict_resolution(row: dict) -> bool:
     """Every condition of ``STRICT_RULE`` except the age of the resolution, on one row of flags."""
-    positive = row["thumbs_up"] or row["csat_good"]
-    negative = row["thumbs_down"] or row["csat_bad"]
+    positive = row["thumbs_up"] or row["csat_good_flag"]
+    negative = row["thumbs_down"] or row["csat_bad_flag"]
     return bool(
         row["resolved"]
         and row["never_reopened"]
-        and not row["agent_wrote"]
-        and not row["handed_off"]
+        and not row["agent_wrote_flag"]
+        and not row["handed_off_flag"]
         and (positive or not negative)
     )
 
@@ -113,7 +101,7 @@ def strict_resolution(row: dict) -> bool:
 def conversation_figures(filters: ReportFilters) -> dict:
     """One query grouped by the rule's conditions (a few dozen groups at most); the groups are
     added up by condition here."""
-    flags = _flags(filters, filters.now or timezone.now())
+    flags = _flags(filters.now or timezone.now())
     groups = (
         bot_conversations(filters).annotate(**flags).values(*flags).annotate(count=Count("pk")).order_by()
     )
@@ -124,9 +112,9 @@ def conversation_figures(filters: ReportFilters) -> dict:
         row["handled"] += count
         row["strict"] += count if strict and group["settled"] else 0
         row["awaiting"] += count if strict and not group["settled"] else 0
-        row["resolved_no_agent"] += count if group["resolved"] and not group["agent_wrote"] else 0
-        row["handed_off"] += count if group["handed_off"] else 0
-        row["with_agent"] += count if group["agent_wrote"] else 0
+        row["resolved_no_agent"] += count if group["resolved"] and not group["agent_wrote_flag"] else 0
+        row["handed_off"] += count if group["handed_off_flag"] else 0
+        row["with_agent"] += count if group["agent_wrote_flag"] else 0
     known = row["handled"] - row["awaiting"]
     return {
         "handled": row["handled"],
@@ -153,7 +141,7 @@ def handoff_reasons(filters: ReportFilters) -> list[dict]:
             organization_id=filters.organization.pk,
             sender_type=SenderType.SYSTEM,
             meta__handoff=True,
-            conversation__in=bot_conversations(filters).values("pk"),
+            conversation__in=bot_conversations(filters).filter(handed_off=True).values("conversation_id"),
         )
         .annotate(
             reason=Case(

@@ -1,13 +1,9 @@
-"""Median and 90th percentile of durations between two timestamps of a conversation, per group.
+"""Median and 90th percentile of the durations stored in the report facts (first response and
+resolution seconds, business time where the conversation's SLA counts business hours), per group.
 
-Where the conversation's SLA counts in business hours (its team's, else its policy's), the
-duration is business time: a question asked on Friday at 16:30 and answered on Monday at 09:30
-(open 09:00-17:00 on weekdays) took 60 minutes. Everything else is calendar time.
-
-PostgreSQL computes calendar percentiles itself (``percentile_cont``, grouped); SQLite has no
-percentile function, so the durations (one float per row, computed by the database) are read
-and ranked in Python. Business-time durations need the schedule arithmetic of
-``conversations.business_time`` and are always computed here, from one narrow query."""
+PostgreSQL computes percentiles itself (``percentile_cont``, grouped); SQLite has no percentile
+function, so the stored seconds (one float per row) are read and ranked in Python, with the same
+interpolation."""
 
 from __future__ import annotations
 
@@ -15,39 +11,13 @@ import math
 from collections import defaultdict
 
 from django.db import connection
-from django.db.models import Aggregate, Count, F, FloatField, Func, Q, QuerySet, Value
+from django.db.models import Aggregate, Count, F, FloatField, QuerySet, Value
 
 from conversations import business_time
 from conversations.models import BusinessHours
 from conversations.services.sla import schedule_for
 
 ALL = "all"  # the group key when a measure is not grouped
-
-
-class SecondsBetween(Func):
-    """``end - start`` in seconds, as a float, computed by the database."""
-
-    output_field = FloatField()
-    arity = 2
-
-    def as_sql(self, compiler, connection, **extra):
-        return self.as_sqlite(compiler, connection, **extra)
-
-    def as_sqlite(self, compiler, connection, **extra):
-        start, end = self.source_expressions
-        end_sql, end_params = compiler.compile(end)
-        start_sql, start_params = compiler.compile(start)
-        sql = f"((julianday({end_sql}) - julianday({start_sql})) * 86400.0)"
-        return sql, (*end_params, *start_params)
-
-    def as_postgresql(self, compiler, connection, **extra):
-        start, end = self.source_expressions
-        end_sql, end_params = compiler.compile(end)
-        start_sql, start_params = compiler.compile(start)
-        return f"EXTRACT(EPOCH FROM ({end_sql} - {start_sql}))::double precision", (
-            *end_params,
-            *start_params,
-        )
 
 
 class Percentile(Aggregate):
@@ -100,49 +70,20 @@ def organization_schedules(organization_id: int) -> dict[int, business_time.Sche
     return schedules
 
 
-def _business_q(schedule_ids) -> Q:
-    ids = list(schedule_ids)
-    return Q(sla_policy__isnull=False) & (
-        Q(assigned_team__business_hours_id__in=ids)
-        | (Q(assigned_team__business_hours__isnull=True) & Q(sla_policy__business_hours_id__in=ids))
-    )
-
-
-def duration_percentiles(
-    queryset: QuerySet,
-    *,
-    start: str,
-    end: str,
-    group: str | None = None,
-    schedules: dict[int, business_time.Schedule] | None = None,
-) -> dict:
-    """{group value (or ``ALL``): {median_seconds, p90_seconds, count}} over the rows of
-    ``queryset`` where ``end`` is set. ``schedules`` (``organization_schedules``) turn on
-    business time for the conversations whose SLA uses them."""
-    rows = queryset.filter(**{f"{end}__isnull": False, f"{start}__isnull": False})
-    seconds = SecondsBetween(F(start), F(end))
+def percentiles(queryset: QuerySet, *, field: str, group: str | None = None) -> dict:
+    """{group value (or ``ALL``): {median_seconds, p90_seconds, count}} of ``field`` over the
+    rows of ``queryset`` where it is set."""
+    rows = queryset.filter(**{f"{field}__isnull": False})
     group_expression = F(group) if group else Value(ALL)
-    business: dict = defaultdict(list)
-    calendar_rows = rows
-    if schedules:
-        business_filter = _business_q(schedules)
-        calendar_rows = rows.exclude(business_filter)
-        for key, started, ended, team_hours, policy_hours in rows.filter(business_filter).values_list(
-            group_expression, start, end, "assigned_team__business_hours_id", "sla_policy__business_hours_id"
-        ):
-            schedule = schedules.get(team_hours) or schedules.get(policy_hours)
-            business[key].append(business_time.business_minutes_between(started, ended, schedule) * 60)
-    if connection.vendor == "postgresql" and not business:
+    if connection.vendor == "postgresql":
         grouped = (
-            calendar_rows.annotate(report_group=group_expression)
+            rows.annotate(report_group=group_expression)
             .values("report_group")
-            .annotate(median=Percentile(seconds, 0.5), p90=Percentile(seconds, 0.9), count=Count("pk"))
+            .annotate(median=Percentile(field, 0.5), p90=Percentile(field, 0.9), count=Count("pk"))
             .order_by()
         )
         return {row["report_group"]: _figures(row["median"], row["p90"], row["count"]) for row in grouped}
-    values = business
-    for key, value in calendar_rows.annotate(
-        report_group=group_expression, report_seconds=seconds
-    ).values_list("report_group", "report_seconds"):
+    values: dict = defaultdict(list)
+    for key, value in rows.annotate(report_group=group_expression).values_list("report_group", field):
         values[key].append(value)
     return {key: _summary(items) for key, items in values.items()}

@@ -1,15 +1,17 @@
 """The measures every conversation report shares, for one period, optionally grouped (by agent or
 team): conversations opened, resolved and in the backlog, SLA met and breached, first response and
-resolution times, CSAT. Each is one aggregate query (durations: see ``durations``), so a report
-costs the same handful of queries whatever the number of conversations or groups."""
+resolution times, CSAT. Each is one aggregate query over the report facts (one narrow row per
+conversation, ``reports.models``; durations: see ``durations``), so a report costs the same
+handful of queries whatever the number of conversations or groups."""
 
 from __future__ import annotations
 
-from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models import Avg, Count, F, Q, QuerySet, Value
 
-from conversations.models import CsatSurvey, SLABreach
+from conversations.models import CsatSurvey
 from reports.filters import ReportFilters, conversations_in_scope
-from reports.selectors.durations import ALL, duration_percentiles, empty_figures, organization_schedules
+from reports.selectors.durations import ALL, empty_figures, percentiles
+from reports.selectors.scope import facts_in_scope, group_path
 
 RATINGS = (1, 2, 3, 4, 5)
 
@@ -27,20 +29,9 @@ def backlog_q(filters: ReportFilters) -> Q:
     """Opened before the period ended and neither resolved nor closed by then."""
     end = filters.period.end
     return (
-        Q(created_at__lt=end)
+        Q(opened_at__lt=end)
         & (Q(resolved_at__isnull=True) | Q(resolved_at__gte=end))
         & (Q(closed_at__isnull=True) | Q(closed_at__gte=end))
-    )
-
-
-def _breached() -> Q:
-    """A recorded breach, or a first reply or resolution after its deadline (the beat job may
-    not have run between the deadline and the reply)."""
-    recorded = SLABreach.objects.filter(conversation_id=OuterRef("pk"))
-    return (
-        Q(Exists(recorded))
-        | Q(first_reply_at__gt=F("first_response_deadline_at"))
-        | Q(resolved_at__gt=F("resolution_deadline_at"))
     )
 
 
@@ -53,41 +44,43 @@ def conversation_counts(filters: ReportFilters, *, group: str | None = None) -> 
     breached_percent}}}. SLA figures cover the conversations opened in the period that had a
     policy: breached, else pending (a target still running), else met."""
     opened, resolved, backlog = (
-        _in_period("created_at", filters),
+        _in_period("opened_at", filters),
         _in_period("resolved_at", filters),
         backlog_q(filters),
     )
-    with_policy = opened & Q(sla_policy__isnull=False)
-    breached = _breached()
+    # breached: a recorded breach, or a first reply or resolution after its deadline (the beat
+    # job may not have run between the deadline and the reply), as the facts store it
+    with_policy = opened & Q(sla_policy=True)
+    breached = Q(sla_breached=True)
     rows = (
-        conversations_in_scope(filters)
+        facts_in_scope(filters)
         .filter(opened | resolved | backlog)
-        .annotate(report_group=_group(group))
+        .annotate(report_group=_group(group_path(group)))
         .values("report_group")
         .annotate(
             opened=Count("pk", filter=opened),
             resolved=Count("pk", filter=resolved),
             backlog=Count("pk", filter=backlog),
-            sla_breached=Count("pk", filter=with_policy & breached),
-            sla_pending=Count("pk", filter=with_policy & ~breached & Q(sla_next_deadline_at__isnull=False)),
+            breached_count=Count("pk", filter=with_policy & breached),
+            pending_count=Count("pk", filter=with_policy & ~breached & Q(sla_pending=True)),
             sla_total=Count("pk", filter=with_policy),
         )
         .order_by()
     )
     result = {}
     for row in rows:
-        met = row["sla_total"] - row["sla_breached"] - row["sla_pending"]
-        decided = met + row["sla_breached"]
+        met = row["sla_total"] - row["breached_count"] - row["pending_count"]
+        decided = met + row["breached_count"]
         result[row["report_group"]] = {
             "opened": row["opened"],
             "resolved": row["resolved"],
             "backlog": row["backlog"],
             "sla": {
                 "met": met,
-                "breached": row["sla_breached"],
-                "pending": row["sla_pending"],
+                "breached": row["breached_count"],
+                "pending": row["pending_count"],
                 "met_percent": _percent(met, decided),
-                "breached_percent": _percent(row["sla_breached"], decided),
+                "breached_percent": _percent(row["breached_count"], decided),
             },
         }
     return result
@@ -102,23 +95,15 @@ def empty_counts() -> dict:
     }
 
 
-def response_times(filters: ReportFilters, *, group: str | None = None, schedules=None) -> dict:
+def response_times(filters: ReportFilters, *, group: str | None = None) -> dict:
     """First response (conversations opened in the period that got one) and resolution
     (conversations resolved in the period) times: {group: {first_response, resolution}}."""
-    scope = conversations_in_scope(filters)
-    first = duration_percentiles(
-        scope.filter(_in_period("created_at", filters)),
-        start="created_at",
-        end="first_reply_at",
-        group=group,
-        schedules=schedules,
+    scope, path = facts_in_scope(filters), group_path(group)
+    first = percentiles(
+        scope.filter(_in_period("opened_at", filters)), field="first_response_seconds", group=path
     )
-    resolution = duration_percentiles(
-        scope.filter(_in_period("resolved_at", filters)),
-        start="created_at",
-        end="resolved_at",
-        group=group,
-        schedules=schedules,
+    resolution = percentiles(
+        scope.filter(_in_period("resolved_at", filters)), field="resolution_seconds", group=path
     )
     return {
         key: {
@@ -167,13 +152,11 @@ def empty_csat() -> dict:
     return _csat({"asked": 0, "answered": 0, "average": None, **{f"rating_{v}": 0 for v in RATINGS}})
 
 
-def measures(filters: ReportFilters, *, group: str | None = None, schedules=None) -> dict:
+def measures(filters: ReportFilters, *, group: str | None = None) -> dict:
     """Every measure per group: {group: {opened, resolved, backlog, sla, first_response,
     resolution, csat}} (groups with no activity are absent)."""
-    if schedules is None:
-        schedules = organization_schedules(filters.organization.pk)
     counts = conversation_counts(filters, group=group)
-    times = response_times(filters, group=group, schedules=schedules)
+    times = response_times(filters, group=group)
     csat = csat_figures(filters, group=group)
     result = {}
     for key in set(counts) | set(times) | set(csat):

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from django.db.models import Count
 
-from reports.filters import ReportFilters, conversations_in_scope
+from reports.filters import ReportFilters
 from reports.selectors.database import without_jit
-from reports.selectors.durations import ALL, organization_schedules
+from reports.selectors.durations import ALL
 from reports.selectors.local_time import local_day, local_hour, local_weekday
 from reports.selectors.measures import empty_measures, measures
+from reports.selectors.scope import facts_in_scope
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -42,10 +43,10 @@ def _comparison(current: dict, previous: dict) -> dict:
 
 def daily_series(filters: ReportFilters) -> list[dict]:
     """[{date, opened, resolved}] for every day of the period (days in the organization's zone)."""
-    period, scope = filters.period, conversations_in_scope(filters)
+    period, scope = filters.period, facts_in_scope(filters)
     opened = dict(
-        scope.filter(created_at__gte=period.start, created_at__lt=period.end)
-        .annotate(day=local_day("created_at", period))
+        scope.filter(opened_at__gte=period.start, opened_at__lt=period.end)
+        .annotate(day=local_day("opened_at", period))
         .values("day")
         .annotate(count=Count("pk"))
         .order_by()
@@ -75,11 +76,11 @@ def busiest_hours(filters: ReportFilters) -> dict:
     """Conversations opened per local weekday (Monday first) and hour: {weekdays, cells[7][24], max}."""
     period = filters.period
     rows = (
-        conversations_in_scope(filters)
-        .filter(created_at__gte=period.start, created_at__lt=period.end)
+        facts_in_scope(filters)
+        .filter(opened_at__gte=period.start, opened_at__lt=period.end)
         .annotate(
-            weekday=local_weekday("created_at", period),
-            hour=local_hour("created_at", period),
+            weekday=local_weekday("opened_at", period),
+            hour=local_hour("opened_at", period),
         )
         .values("weekday", "hour")
         .annotate(count=Count("pk"))
@@ -94,10 +95,9 @@ def busiest_hours(filters: ReportFilters) -> dict:
 @without_jit
 def overview_report(filters: ReportFilters) -> dict:
     """Everything the Overview page and ``GET reports/overview`` show."""
-    schedules = organization_schedules(filters.organization.pk)
     previous_filters = filters.for_period(filters.period.previous())
-    current = measures(filters, schedules=schedules).get(ALL, empty_measures())
-    previous = measures(previous_filters, schedules=schedules).get(ALL, empty_measures())
+    current = measures(filters).get(ALL, empty_measures())
+    previous = measures(previous_filters).get(ALL, empty_measures())
     return {
         "filters": filters.as_dict(),
         "previous_period": previous_filters.period.as_dict(),

@@ -1,14 +1,31 @@
 """Hand-built report fixtures: conversations opened through the real service, then placed at
-known instants (created, first reply, resolution) so every measure has a known answer."""
+known instants (created, first reply, resolution) so every measure has a known answer. The rows
+are written directly, past the services and their events, so each builder then refreshes the
+conversation's report facts itself (``facts``), as the rebuild command would."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from django.test import TestCase
+
 from chatbots.models import ChatMessage, ChatSession, MessageRole
 from conversations.models import Conversation, CsatSurvey, Message, MessageType, SenderType, Status
+from reports.facts import conversation_facts_refresh
 from tests.chatbots.factories import ChatbotFactory
 from tests.conversations.factories import make_conversation
+
+
+def facts(*conversations: Conversation) -> None:
+    """Recompute the report facts of conversations changed directly in a test."""
+    conversation_facts_refresh(conversation_ids=[conversation.pk for conversation in conversations])
+
+
+def opened(organization, **fields) -> Conversation:
+    """A conversation opened through the service, its events dispatched as after a commit (the
+    report facts follow them: the incremental path)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return make_conversation(organization, **fields)
 
 
 def status(organization, name: str) -> Status:
@@ -44,11 +61,12 @@ def conversation_at(
         values.update(closed_at=closed_at, status=status(organization, "Closed"))
     Conversation.objects.filter(pk=conversation.pk).update(**values)
     conversation.refresh_from_db()
+    facts(conversation)
     return conversation
 
 
 def survey(conversation: Conversation, asked_at: datetime, rating: int | None, seq: int = 1) -> CsatSurvey:
-    return CsatSurvey.objects.create(
+    made = CsatSurvey.objects.create(
         organization_id=conversation.organization_id,
         conversation=conversation,
         contact_id=conversation.contact_id,
@@ -59,12 +77,14 @@ def survey(conversation: Conversation, asked_at: datetime, rating: int | None, s
         rating=rating,
         answered_at=asked_at if rating else None,
     )
+    facts(conversation)
+    return made
 
 
 def message(
     conversation: Conversation, sender_type: str, *, at: datetime, agent=None, meta=None, private=False
 ):
-    return Message.objects.create(
+    made = Message.objects.create(
         organization_id=conversation.organization_id,
         conversation=conversation,
         type=MessageType.OUTGOING if sender_type != SenderType.CONTACT else MessageType.INCOMING,
@@ -76,6 +96,8 @@ def message(
         meta=meta or {},
         created_at=at,
     )
+    facts(conversation)
+    return made
 
 
 def bot_answer(

@@ -8,7 +8,7 @@ from conversations.models import SLABreach
 from reports.filters import filters_parse
 from reports.selectors.overview import overview_report
 from tests.conversations.factories import BusinessHoursFactory, SLAPolicyFactory
-from tests.reports.builders import conversation_at, survey
+from tests.reports.builders import conversation_at, facts, survey
 
 # Friday 2026-01-09 … Monday 2026-01-12; the report runs on Wednesday the 14th.
 NOW = datetime(2026, 1, 14, 12, 0, tzinfo=UTC)
@@ -76,6 +76,7 @@ def test_sla_met_breached_and_pending(org):
     SLABreach.objects.create(
         organization=org, conversation=recorded, metric="first_response", deadline_at=NOW
     )
+    facts(recorded)  # the breach was written past the service (and its sla.breached event)
     conversation_at(org, FRIDAY_1630, sla_policy=policy, resolved_at=FRIDAY_1630 + timedelta(minutes=5))
     conversation_at(org, FRIDAY_1630, sla_policy=policy, sla_next_deadline_at=NOW + timedelta(hours=1))
     conversation_at(org, FRIDAY_1630)  # no policy: not counted

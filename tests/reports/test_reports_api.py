@@ -11,10 +11,10 @@ from django.utils import timezone
 
 from conversations.models import Conversation, Tag
 from helpdesk.models import Role
-from tests.conversations.factories import InboxFactory, make_conversation
+from tests.conversations.factories import InboxFactory
 from tests.factories import MembershipFactory, TeamFactory
 from tests.isolation import assert_error_shape
-from tests.reports.builders import bot_answer
+from tests.reports.builders import bot_answer, facts, opened
 
 REPORTS = ["overview", "agents", "teams", "inboxes", "tags", "bot", "unanswered"]
 
@@ -28,7 +28,7 @@ def no_embedding_model(monkeypatch):
 
 @pytest.mark.parametrize("name", REPORTS)
 def test_admins_read_every_report(admin_api, org, name):
-    make_conversation(org)
+    opened(org)
 
     response = admin_api.get(f"/api/v1/reports/{name}?preset=7d")
 
@@ -60,7 +60,7 @@ def test_bad_filters_answer_400_with_the_field(admin_api, query, field):
 
 
 def test_csv_of_a_table(admin_api, org):
-    make_conversation(org)
+    opened(org)
 
     response = admin_api.get("/api/v1/reports/overview?preset=7d&format=csv&table=series")
 
@@ -85,7 +85,7 @@ def test_csv_of_an_unknown_table_is_400(admin_api):
     [("inboxes", "Inbox,Channel,Opened,Resolved"), ("tags", "Tag,Opened,Resolved")],
 )
 def test_csv_of_the_inboxes_and_tags_tables(admin_api, org, name, header):
-    make_conversation(org, tags=["billing"])
+    opened(org, tags=["billing"])
 
     response = admin_api.get(f"/api/v1/reports/{name}?preset=7d&format=csv")
 
@@ -93,8 +93,8 @@ def test_csv_of_the_inboxes_and_tags_tables(admin_api, org, name, header):
     assert response["Content-Type"].startswith("text/csv")
     lines = response.content.decode().splitlines()
     assert lines[0].startswith(header)
-    opened = 2 if name == "inboxes" else 1  # the column after the inbox's channel
-    assert sum(int(line.split(",")[opened]) for line in lines[1:]) == 1
+    column = 2 if name == "inboxes" else 1  # Opened: the column after the inbox's channel
+    assert sum(int(line.split(",")[column]) for line in lines[1:]) == 1
     if name == "tags":
         assert lines[1:] and lines[1].startswith("billing,1,")
 
@@ -112,10 +112,11 @@ def globex(other_org, other_admin):
     team = TeamFactory(organization=other_org, name="Globex team")
     inbox = InboxFactory(organization=other_org)
     for _ in range(3):
-        conversation = make_conversation(other_org, tags=["globex"])
+        conversation = opened(other_org, tags=["globex"])
         Conversation.objects.filter(pk=conversation.pk).update(
             assigned_team=team, assigned_agent=other_admin, inbox=inbox
         )
+        facts(conversation)
     bot_answer(
         conversation, at=timezone.now() - timedelta(minutes=1), mode="fallback", question="Globex secret?"
     )
@@ -138,7 +139,7 @@ def test_another_organizations_ids_in_a_filter_are_404(admin_api, globex, name, 
 
 
 def test_another_organizations_rows_are_never_counted(admin_api, org, globex):
-    make_conversation(org)
+    opened(org)
 
     overview = admin_api.get("/api/v1/reports/overview?preset=7d").json()
     agents = admin_api.get("/api/v1/reports/agents?preset=7d").json()["results"]
@@ -161,7 +162,7 @@ def test_another_organizations_rows_are_never_counted(admin_api, org, globex):
 
 
 def test_write_the_answer_through_the_api(admin_api, org, globex):
-    conversation = make_conversation(org)
+    conversation = opened(org)
     answer = bot_answer(conversation, at=timezone.now(), mode="fallback", question="Reset password?")
 
     foreign_answer = admin_api.post(
@@ -192,7 +193,7 @@ def test_a_report_costs_the_same_queries_for_more_rows(admin_api, org, name):
     def add_rows():
         team = TeamFactory(organization=org)
         member = MembershipFactory(organization=org, role=Role.AGENT)
-        conversation = make_conversation(org, tags=[f"tag-{member.pk}", "shared"])
+        conversation = opened(org, tags=[f"tag-{member.pk}", "shared"])
         Conversation.objects.filter(pk=conversation.pk).update(
             assigned_team=team, assigned_agent=member, inbox=InboxFactory(organization=org)
         )

@@ -7,8 +7,7 @@ import pytest
 from django.utils import timezone
 
 from chatbots.models import ChatMessage
-from tests.conversations.factories import make_conversation
-from tests.reports.builders import bot_answer
+from tests.reports.builders import bot_answer, opened
 
 
 @pytest.fixture(autouse=True)
@@ -34,7 +33,7 @@ def test_agents_cannot_open_reports(ui_as, agent, path):
 
 
 def test_overview_shows_charts_with_data_tables(ui_as, admin, org):
-    make_conversation(org)
+    opened(org)
 
     page = ui_as(admin).get("/reports/?preset=7d")
 
@@ -62,7 +61,7 @@ def test_a_bad_date_is_reported_and_the_defaults_shown(ui_as, admin):
 
 
 def test_csv_download(ui_as, admin, org):
-    make_conversation(org)
+    opened(org)
 
     response = ui_as(admin).get("/reports/export/agents/agents.csv?preset=30d")
 
@@ -83,8 +82,8 @@ def test_people_tables_sort(ui_as, admin, org):
 
 
 def test_inboxes_and_tags_tabs(ui_as, admin, org):
-    make_conversation(org, tags=["billing", "refund"])
-    make_conversation(org, tags=["billing"])
+    opened(org, tags=["billing", "refund"])
+    opened(org, tags=["billing"])
     client = ui_as(admin)
 
     inboxes = client.get("/reports/inboxes/?preset=7d&order_by=-opened").content.decode()
@@ -109,7 +108,7 @@ def test_tags_tab_without_tags_or_conversations_says_what_to_do(ui_as, admin):
 
 
 def test_write_the_answer_from_the_bot_tab(ui_as, admin, org):
-    conversation = make_conversation(org)
+    conversation = opened(org)
     answer = bot_answer(
         conversation, at=timezone.now() - timedelta(minutes=5), mode="fallback", question="Refunds?"
     )

@@ -1,0 +1,11 @@
+"""Celery tasks of the reports app: thin wrappers that call the rollup's services."""
+
+from celery import shared_task
+
+from reports import facts
+
+
+@shared_task
+def conversation_facts_refresh(conversation_uuids: list[str]) -> int:
+    """Recompute the report facts of these conversations (safe to run twice)."""
+    return facts.conversation_facts_refresh(conversation_uuids=conversation_uuids)
