@@ -360,7 +360,21 @@
     if (elt && elt.matches && elt.matches(".note-add, .tag-add") && event.detail.successful) {
       stickToBottom = true;
     }
+    // A later action that succeeds (a status, a note, an assignment…) clears the composer's error,
+    // such as a refused send: it no longer describes the page. The text stays as written.
+    var config = event.detail.requestConfig || {};
+    var xhr = event.detail.xhr;
+    if (elt && elt.id !== "cv-composer" && xhr && xhr.status >= 200 && xhr.status < 300 && config.verb && config.verb !== "get") {
+      clearComposerError();
+    }
   });
+
+  function clearComposerError() {
+    var form = composer();
+    if (!form) return;
+    form.querySelectorAll(".composer__error").forEach(function (error) { error.remove(); });
+    form.querySelectorAll("[aria-invalid]").forEach(function (field) { field.removeAttribute("aria-invalid"); });
+  }
 
   /* snooze until a local date and time: send it as ISO 8601 with the browser's offset */
   document.addEventListener("submit", function (event) {

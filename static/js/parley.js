@@ -89,8 +89,78 @@
       '<button type="button" class="alert__close" data-dismiss aria-label="Dismiss">&times;</button>';
     element.querySelector(".alert__body").textContent = message;
     stack.appendChild(element);
+    placeToasts(stack);
     window.setTimeout(function () { dismiss(element); }, level === "error" ? 9000 : 5000);
   }
+
+  /* Toasts never sit on what the agent is about to use: of a few places (just above the composer,
+     the bottom and top corners under the top bar) the stack takes the first that covers none of
+     the composer, the primary buttons and the header actions, else the one covering the least
+     (other controls count too, less). Placed again on scroll and resize while a toast shows. */
+  var KEEP_CLEAR = "[data-composer], .btn--primary, .cv-header__actions, .page-header__actions, .bulk-bar.is-active, [data-keep-clear]";
+  var CONTROLS = "a[href], button, input, select, textarea, summary";
+
+  function overlap(a, b) {
+    var x = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+    var y = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+    return x > 0 && y > 0 ? x * y : 0;
+  }
+
+  function shownRects(selector, stack) {
+    var rects = [];
+    document.querySelectorAll(selector).forEach(function (element) {
+      if (stack.contains(element)) return;
+      var rect = element.getBoundingClientRect();
+      if (rect.width && rect.height && rect.bottom > 0 && rect.top < window.innerHeight) rects.push(rect);
+    });
+    return rects;
+  }
+
+  function placeToasts(stack) {
+    if (!stack.children.length) return;
+    var viewWidth = document.documentElement.clientWidth, viewHeight = window.innerHeight;
+    var margin = viewWidth < 640 ? 12 : 20, gap = 12;
+    var width = stack.offsetWidth, height = stack.offsetHeight;
+    var topbar = document.querySelector(".topbar");
+    var top = Math.max(0, topbar ? topbar.getBoundingClientRect().bottom : 0) + gap;
+    var slots = [];
+    var composer = document.querySelector("[data-composer]");
+    if (composer) {
+      var box = composer.getBoundingClientRect();
+      if (box.top - gap - height >= top && box.top < viewHeight) {
+        slots.push({ top: box.top - gap - height, left: Math.max(margin, Math.min(box.right, viewWidth - margin) - width) });
+      }
+    }
+    slots.push({ top: viewHeight - margin - height, left: viewWidth - margin - width });
+    slots.push({ top: top, left: viewWidth - margin - width });
+    slots.push({ top: viewHeight - margin - height, left: margin });
+    slots.push({ top: top, left: margin });
+    var important = shownRects(KEEP_CLEAR, stack), controls = shownRects(CONTROLS, stack);
+    var best = null;
+    slots.forEach(function (slot) {
+      var rect = { left: slot.left, top: slot.top, right: slot.left + width, bottom: slot.top + height };
+      var score = 0;
+      important.forEach(function (other) { score += 100 * overlap(rect, other); });
+      controls.forEach(function (other) { score += overlap(rect, other); });
+      if (best === null || score < best.score) best = { slot: slot, score: score };
+    });
+    stack.style.top = Math.round(best.slot.top) + "px";
+    stack.style.left = Math.round(best.slot.left) + "px";
+    stack.style.right = "auto";
+    stack.style.bottom = "auto";
+  }
+
+  var placing = false;
+  function placeSoon() {
+    var stack = document.getElementById("toasts");
+    if (placing || !stack || !stack.children.length) return;
+    placing = true;
+    window.requestAnimationFrame(function () { placing = false; placeToasts(stack); });
+  }
+  window.addEventListener("resize", placeSoon);
+  window.addEventListener("scroll", placeSoon, true);
+  // htmx fires a response's toast before it swaps the page: place it again once the page has settled.
+  document.addEventListener("htmx:afterSettle", placeSoon);
 
   document.addEventListener("parley:toast", function (event) {
     var detail = event.detail || {};
