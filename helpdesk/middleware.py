@@ -11,18 +11,24 @@ ACTIVITY_RESOLUTION_SECONDS = 60
 
 
 class TenantMiddleware:
-    """Puts ``request.tenant`` (lazy) on UI requests and keeps the member's last_active_at fresh."""
+    """Puts ``request.tenant`` (lazy) on UI requests, shows their times in the organization's
+    time zone (``Organization.timezone``, activated for the request), and keeps the member's
+    last_active_at fresh. The API answers in UTC whatever the organization."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         request.tenant = SimpleLazyObject(lambda: tenant_for_session(request))
-        response = self.get_response(request)
-        if request.user.is_authenticated and not request.path.startswith(("/static/", "/api/")):
-            tenant = request.tenant
-            if tenant:
-                _touch(tenant.membership)
+        if not request.user.is_authenticated or request.path.startswith(("/static/", "/api/")):
+            return self.get_response(request)
+        tenant = request.tenant
+        if not tenant:
+            return self.get_response(request)
+        with timezone.override(tenant.organization.zone):
+            response = self.get_response(request)
+        if request.user.is_authenticated:  # not after signing out
+            _touch(tenant.membership)
         return response
 
 

@@ -15,6 +15,7 @@ Both move ``pending → running → succeeded | failed`` (mirrored on an ``Opera
 from __future__ import annotations
 
 import logging
+import math
 import time
 from datetime import timedelta
 
@@ -34,10 +35,6 @@ from knowledge.chunking import check_chunking
 logger = logging.getLogger(__name__)
 
 TRAINING_KIND = "chatbot.training"
-# A first guess of the time per document before any was processed: a fixed cost plus embedding
-# throughput (DEPENDENCIES.md measured 24–38 chunks of ~1,000 characters per second on 2 cores).
-SECONDS_PER_DOCUMENT = 2.0
-BYTES_PER_SECOND = 25_000
 
 
 class TrainingError(DomainError):
@@ -51,7 +48,25 @@ def derived_model_name(chatbot: Chatbot) -> str:
 
 
 def _estimate(seconds: float):
-    return timezone.now() + timedelta(seconds=max(seconds, 1.0))
+    """When the run should end, ``seconds`` from now. Only ever from the observed pace: before a
+    first document is processed there is no estimate (``None``; the UI says "estimating…")."""
+    return timezone.now() + timedelta(seconds=max(seconds, 0.0))
+
+
+def training_time_left(training: Training, now=None) -> str:
+    """The words of a running indexing's estimate: "estimating…" until a document is processed,
+    "less than a minute left" under a minute (or past the estimate on the last ones), then
+    "about 3 min left" / "about 1 h 20 min left" (minutes rounded up)."""
+    if training.documents_processed <= 0 or training.estimated_completion is None:
+        return "estimating…"
+    seconds = (training.estimated_completion - (now or timezone.now())).total_seconds()
+    if seconds < 60:
+        return "less than a minute left"
+    minutes = math.ceil(seconds / 60)
+    if minutes < 60:
+        return f"about {minutes} min left"
+    hours, minutes = divmod(minutes, 60)
+    return f"about {hours} h {minutes} min left" if minutes else f"about {hours} h left"
 
 
 def _queue(training: Training) -> None:
@@ -106,9 +121,8 @@ def training_create(
                 field="document_ids",
             )
         total = len(documents)
-        estimate = sum(SECONDS_PER_DOCUMENT + d.size / BYTES_PER_SECOND for d in documents)
     else:
-        total, estimate = 0, SECONDS_PER_DOCUMENT
+        total = 0
     training = Training.objects.create(
         organization=organization,
         chatbot=chatbot,
@@ -118,7 +132,7 @@ def training_create(
         chunk_size=chunk_size,
         overlap=overlap,
         total_documents=total,
-        estimated_completion=_estimate(estimate),
+        estimated_completion=None,
         created_by=created_by,
     )
     training.operation = operation_services.operation_create(
@@ -150,7 +164,11 @@ def training_operation_reopen(operation: Operation) -> None:
     if training is None:
         raise TrainingError("The training of this operation no longer exists.", code="not_found")
     Training.objects.filter(pk=training.pk).update(
-        status=TrainingStatus.PENDING, error="", documents_processed=0, finished_at=None
+        status=TrainingStatus.PENDING,
+        error="",
+        documents_processed=0,
+        finished_at=None,
+        estimated_completion=None,
     )
 
 
@@ -212,7 +230,12 @@ def _run_rag(training: Training) -> Training:
     }
     started, done, failures, chunks, unchanged = time.perf_counter(), 0, {}, 0, 0
     signature = chunking_signature(chunk_size=training.chunk_size, chunk_overlap=training.overlap)
-    _set(training, documents_processed=0, total_documents=len(training.document_ids))
+    _set(
+        training,
+        documents_processed=0,
+        total_documents=len(training.document_ids),
+        estimated_completion=None,
+    )
     for document_id in training.document_ids:
         document = documents.get(document_id)
         if document is None:

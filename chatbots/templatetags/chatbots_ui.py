@@ -1,25 +1,16 @@
 """Template filters of the chatbots UI: ``{% load chatbots_ui %}``.
 
-- ``{{ moment|ago }}``: "just now" under a minute, else "5 minutes ago".
 - ``{{ started|duration:finished }}``: "12 s", "3 min 5 s", "2 h 10 min".
+- ``{{ training|time_left }}``: "estimating…", "less than a minute left", "about 3 min left".
 """
 
 from __future__ import annotations
 
 from django import template
-from django.utils import timezone
-from django.utils.timesince import timesince
+
+from chatbots.services.training import training_time_left
 
 register = template.Library()
-
-
-@register.filter
-def ago(moment) -> str:
-    if not moment:
-        return ""
-    if (timezone.now() - moment).total_seconds() < 60:
-        return "just now"
-    return f"{timesince(moment)} ago"
 
 
 @register.filter
@@ -34,3 +25,8 @@ def duration(start, end) -> str:
         return f"{minutes} min {seconds} s" if seconds else f"{minutes} min"
     hours, minutes = divmod(minutes, 60)
     return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+
+
+@register.filter
+def time_left(training) -> str:
+    return training_time_left(training)

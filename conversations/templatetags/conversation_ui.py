@@ -1,7 +1,6 @@
 """Template helpers of the agent UI: ``{% load conversation_ui %}``.
 
-- ``{{ moment|ago }}``: a short relative time (``now``, ``5m``, ``3h``, ``2d``, ``Mar 4``) that
-  conversations.js keeps fresh; ``{% sla_badge conversation %}``: the SLA countdown badge.
+- ``{% sla_badge conversation %}``: the SLA countdown badge (moments: ``{% when %}`` of ``parley``).
 - ``{% status_badge status %}`` / ``{% priority_badge value %}``: coloured badges.
 - ``{{ contact|contact_initials }}``, ``{{ minutes|duration }}`` (``90`` → ``1h 30m``).
 - ``{% cicon "paperclip" %}``: the shared icon set plus the few icons only the inbox needs.
@@ -18,6 +17,7 @@ from django.utils.safestring import mark_safe
 
 from conversations.models import Priority, StatusCategory
 from conversations.services.sla import at_risk_threshold, sla_status_of
+from helpdesk import timefmt
 from helpdesk.templatetags.parley import icon as parley_icon
 
 register = template.Library()
@@ -90,20 +90,6 @@ def cicon(name, size=16, css_class=""):
     )
 
 
-def short_delta(delta: timedelta) -> str:
-    """``45s`` → ``now``; ``5m``; ``3h``; ``2d``; ``3w``."""
-    seconds = abs(int(delta.total_seconds()))
-    if seconds < 60:
-        return "now"
-    if seconds < 3600:
-        return f"{seconds // 60}m"
-    if seconds < 86400:
-        return f"{seconds // 3600}h"
-    if seconds < 86400 * 14:
-        return f"{seconds // 86400}d"
-    return f"{seconds // (86400 * 7)}w"
-
-
 def long_delta(delta: timedelta) -> str:
     """``2h 10m``, ``3d 4h``, ``25m``: for countdowns."""
     minutes = abs(int(delta.total_seconds())) // 60
@@ -114,52 +100,6 @@ def long_delta(delta: timedelta) -> str:
     if hours:
         return f"{hours}h {minutes}m" if minutes else f"{hours}h"
     return f"{minutes}m"
-
-
-@register.filter
-def ago(moment: datetime | None, now: datetime | None = None) -> str:
-    """A short relative time for lists; after two weeks the date itself."""
-    if not moment:
-        return ""
-    now = now or timezone.now()
-    delta = now - moment
-    if delta > timedelta(days=14):
-        return (
-            f"{moment:%b} {moment.day}"
-            if moment.year == now.year
-            else f"{moment:%b} {moment.day}, {moment.year}"
-        )
-    return short_delta(delta)
-
-
-@register.simple_tag
-def reltime(moment: datetime | None, css_class: str = ""):
-    """``<time>`` with the short relative text, refreshed client-side by conversations.js."""
-    if not moment:
-        return ""
-    return format_html(
-        '<time class="{}" datetime="{}" data-relative title="{} UTC">{}</time>',
-        css_class,
-        moment.isoformat(),
-        f"{moment:%Y-%m-%d %H:%M}",
-        ago(moment),
-    )
-
-
-@register.simple_tag
-def localtime_tag(moment: datetime | None, fmt: str = "datetime", css_class: str = ""):
-    """``<time data-local>``: rendered in UTC, reformatted in the agent's time zone by the browser."""
-    if not moment:
-        return ""
-    text = f"{moment:%b} {moment.day}, {moment:%H:%M}" if fmt == "datetime" else f"{moment:%H:%M}"
-    return format_html(
-        '<time class="{}" datetime="{}" data-local="{}" title="{} UTC">{}</time>',
-        css_class,
-        moment.isoformat(),
-        fmt,
-        f"{moment:%Y-%m-%d %H:%M}",
-        text,
-    )
 
 
 @register.simple_tag
@@ -178,13 +118,13 @@ def sla_badge(conversation, compact: bool = True):
     else:
         text, tone, title = remaining, "gray", "SLA on track"
     return format_html(
-        '<span class="badge badge--{} sla-badge sla-badge--{}" data-sla-deadline="{}" title="{}: due {} UTC">{}'
+        '<span class="badge badge--{} sla-badge sla-badge--{}" data-sla-deadline="{}" title="{}: due {}">{}'
         "<span data-sla-text>{}</span></span>",
         tone,
         state,
         deadline.isoformat(),
         title,
-        f"{deadline:%Y-%m-%d %H:%M}",
+        timefmt.full_text(deadline),
         cicon("clock", 12),
         text,
     )

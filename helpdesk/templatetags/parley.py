@@ -4,18 +4,20 @@
   settings pages the current member may open (``helpdesk.navigation``).
 - ``{% switchable_organizations as memberships %}``: the user's active memberships (org switcher).
 - ``{% icon "name" %}``: an inline SVG icon; ``{% badge value %}``: a coloured status badge.
+- ``{% when moment %}``: a moment as ``<time>``, relative under a day, in the organization's zone.
 - filters: ``tone`` (badge colour of a status), ``initials``, ``percent_of``, ``role_label``.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django import template
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.timesince import timesince, timeuntil
 
-from helpdesk import navigation
+from helpdesk import navigation, timefmt
 from helpdesk.templatetags.parley_icons import ICONS
 
 register = template.Library()
@@ -175,14 +177,27 @@ def lines(values) -> str:
     return "\n".join(str(value) for value in values or [])
 
 
-@register.filter
-def ago(value) -> str:
-    """``{{ when|ago }}`` → "just now", "5 minutes ago", "in 2 hours" (one unit, for tables)."""
-    if not value:
+@register.simple_tag
+def when(moment, style="relative", css_class="", now=None):
+    """``{% when moment %}``: the one way the UI shows a moment (``helpdesk.timefmt``), as
+    ``<time datetime="ISO" title="full time in the organization's zone">``. ``style`` is
+    ``relative`` (default: "just now", "5 min ago", "in 2 h", then the date), ``datetime``,
+    ``date`` or ``time``. Relative ones carry ``data-relative`` (the date to show once a day has
+    passed) and parley.js refreshes them."""
+    if not isinstance(moment, datetime):
         return ""
-    seconds = (timezone.now() - value).total_seconds()
-    if abs(seconds) < 60:
-        return "just now"
-    if seconds < 0:
-        return f"in {timeuntil(value, depth=1)}"
-    return f"{timesince(value, depth=1)} ago"
+    if style not in timefmt.STYLES:
+        style = "relative"
+    now = now or timezone.now()
+    local = timefmt.localize(moment)
+    relative = ""
+    if style == "relative":
+        relative = format_html(' data-relative="{}"', timefmt.absolute_text(moment, "datetime", now))
+    return format_html(
+        '<time{} datetime="{}" title="{}"{}>{}</time>',
+        format_html(' class="{}"', css_class) if css_class else "",
+        local.isoformat(timespec="seconds"),
+        timefmt.full_text(moment),
+        relative,
+        timefmt.moment_text(moment, style, now),
+    )

@@ -19,16 +19,7 @@
     return target.isContentEditable || tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT";
   }
 
-  /* ---------- times ---------- */
-  function shortDelta(ms) {
-    var seconds = Math.abs(Math.round(ms / 1000));
-    if (seconds < 60) return "now";
-    if (seconds < 3600) return Math.floor(seconds / 60) + "m";
-    if (seconds < 86400) return Math.floor(seconds / 3600) + "h";
-    if (seconds < 86400 * 14) return Math.floor(seconds / 86400) + "d";
-    return null;
-  }
-
+  /* ---------- SLA countdowns (moments: parley.js refreshes every time[data-relative]) ---------- */
   function longDelta(ms) {
     var minutes = Math.floor(Math.abs(ms) / 60000);
     var days = Math.floor(minutes / 1440), hours = Math.floor((minutes % 1440) / 60), mins = minutes % 60;
@@ -37,33 +28,13 @@
     return mins + "m";
   }
 
-  var timeFormat = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
-  var dateTimeFormat = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
-  var dayFormat = new Intl.DateTimeFormat(undefined, { weekday: "long", month: "long", day: "numeric" });
-
   function refreshTimes(root) {
     var now = Date.now();
-    (root || document).querySelectorAll("time[data-relative]").forEach(function (element) {
-      var text = shortDelta(now - Date.parse(element.getAttribute("datetime")));
-      if (text) element.textContent = text;
-    });
     (root || document).querySelectorAll("[data-sla-deadline]").forEach(function (element) {
       var target = element.querySelector("[data-sla-text]");
       if (!target) return;
       var left = Date.parse(element.dataset.slaDeadline) - now;
       target.textContent = left < 0 ? longDelta(left) + " over" : longDelta(left);
-    });
-  }
-
-  function localizeTimes(root) {
-    (root || document).querySelectorAll("time[data-local]").forEach(function (element) {
-      if (element.dataset.localized) return;
-      var moment = new Date(element.getAttribute("datetime"));
-      if (isNaN(moment)) return;
-      var kind = element.dataset.local;
-      element.textContent = kind === "time" ? timeFormat.format(moment) : kind === "date" ? dayFormat.format(moment) : dateTimeFormat.format(moment);
-      element.title = moment.toLocaleString();
-      element.dataset.localized = "1";
     });
   }
 
@@ -431,7 +402,6 @@
 
   /* ---------- boot ---------- */
   function boot(root) {
-    localizeTimes(root);
     refreshTimes(root);
     document.querySelectorAll("[data-macro-row]").forEach(showMacroValue);
   }

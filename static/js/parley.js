@@ -344,10 +344,36 @@
     if (event.target.closest("[data-open-shortcuts]")) { event.preventDefault(); openShortcuts(); }
   });
 
+  /* ---------- moments: {% when %} (helpdesk/timefmt.py), kept fresh with the same words ---------- */
+  function relativeText(seconds) {
+    if (seconds > -5 && seconds < 60) return "just now";
+    if (seconds > 0 && seconds < 3600) return Math.floor(seconds / 60) + " min ago";
+    if (seconds > 0 && seconds < 86400) return Math.floor(seconds / 3600) + " h ago";
+    var ahead = -seconds;
+    if (ahead > 0 && ahead < 60) return "in under a minute";
+    if (ahead > 0 && ahead < 3600) return "in " + Math.floor(ahead / 60) + " min";
+    if (ahead > 0 && ahead < 86400) return "in " + Math.floor(ahead / 3600) + " h";
+    return null;
+  }
+
+  function refreshMoments(root) {
+    var now = Date.now();
+    (root || document).querySelectorAll("time[data-relative]").forEach(function (element) {
+      var moment = Date.parse(element.getAttribute("datetime"));
+      if (isNaN(moment)) return;
+      // A day or more away: the date and time the server wrote in the organization's zone.
+      var text = relativeText((now - moment) / 1000) || element.dataset.relative;
+      if (text && element.textContent !== text) element.textContent = text;
+    });
+  }
+
   /* ---------- boot ---------- */
-  function boot(root) { armAutoDismiss(root); }
-  document.addEventListener("DOMContentLoaded", function () { boot(document); });
+  function boot(root) { armAutoDismiss(root); refreshMoments(root); }
+  document.addEventListener("DOMContentLoaded", function () {
+    boot(document);
+    window.setInterval(function () { refreshMoments(document); }, 30000);
+  });
   document.addEventListener("htmx:load", function (event) { boot(event.target); });
 
-  window.Parley = { toast: toast, confirm: confirmDialog, csrfToken: csrfToken };
+  window.Parley = { toast: toast, confirm: confirmDialog, csrfToken: csrfToken, relativeText: relativeText, refreshMoments: refreshMoments };
 })();
