@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 
 from conversations.channels.base import ChannelAdapter
+from conversations.content import html_to_email_text
 from conversations.errors import ConversationError
 from conversations.models import (
     Channel,
@@ -125,7 +126,8 @@ def send(message: Message) -> None:
     else:
         from_email = settings.DEFAULT_FROM_EMAIL
     header_id = _message_id(message, parseaddr(from_email)[1])
-    text, html = message.text_content, message.content
+    html = message.content
+    text = html_to_email_text(html) if message.content_type == "html" else message.text_content
     survey = _survey_parts(message)
     if survey is not None:  # the resolve message: "How did we do?" and the survey's signed link
         text, html = f"{text}\n\n{survey[0]}", f"{html}{survey[1]}"

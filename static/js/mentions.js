@@ -1,7 +1,8 @@
 /* @mentions in private notes: typing "@" and a few letters in the composer while "Private note"
    is chosen lists the teammates whose name or email starts with them (GET /agents/suggest?q=);
    Up/Down choose, Enter or Tab inserts "@handle ", Escape closes. The server resolves the handle
-   when the note is saved and notifies that teammate. Plain JavaScript. */
+   when the note is saved and notifies that teammate. Works in the plain textarea and in the rich
+   editor (static/js/composer_rich.js, a contenteditable). Plain JavaScript. */
 (function () {
   "use strict";
 
@@ -9,7 +10,7 @@
   if (!root || !root.dataset.suggestUrl || !window.fetch) return;
   var TRIGGER = /(^|[\s(])@([\w.+-]{0,40})$/;
   var list = null;
-  var state = { field: null, start: 0, items: [], active: 0, request: 0 };
+  var state = { field: null, node: null, start: 0, items: [], active: 0, request: 0 };
 
   function noteMode(field) {
     var form = field.closest("[data-composer]");
@@ -63,20 +64,48 @@
     var agent = state.items[index];
     var field = state.field;
     if (!agent || !field) return;
-    var caret = field.selectionStart;
     var text = "@" + agent.handle + " ";
-    field.value = field.value.slice(0, state.start) + text + field.value.slice(caret);
+    if (field.isContentEditable) {
+      var node = state.node, caret = caretText(field);
+      if (!node || !node.isConnected) { close(); return; }
+      var end = caret && caret.node === node ? caret.offset : node.data.length;
+      text = "@" + agent.handle + "\u00a0";  // a plain space at a text node's end would collapse
+      node.data = node.data.slice(0, state.start) + text + node.data.slice(end);
+      var range = document.createRange();
+      range.setStart(node, state.start + text.length);
+      range.collapse(true);
+      window.getSelection().removeAllRanges();
+      window.getSelection().addRange(range);
+      close();
+      field.focus();
+      field.dispatchEvent(new Event("input", { bubbles: true }));
+      return;
+    }
+    var at0 = field.selectionStart;
+    field.value = field.value.slice(0, state.start) + text + field.value.slice(at0);
     var at = state.start + text.length;
     field.setSelectionRange(at, at);
     close();
     field.focus();
   }
 
+  // The text before the caret: the textarea's, or the rich editor's current text node.
+  function caretText(field) {
+    if (!field.isContentEditable) return { before: field.value.slice(0, field.selectionStart), node: null };
+    var selection = window.getSelection();
+    if (!selection.rangeCount) return null;
+    var range = selection.getRangeAt(0);
+    if (range.startContainer.nodeType !== 3 || !field.contains(range.startContainer)) return null;
+    return { before: range.startContainer.data.slice(0, range.startOffset), node: range.startContainer, offset: range.startOffset };
+  }
+
   function lookup(field) {
-    var before = field.value.slice(0, field.selectionStart);
+    var caret = caretText(field);
+    var before = caret ? caret.before.replace(/\u00a0/g, " ") : "";
     var match = TRIGGER.exec(before);
     if (!match || !noteMode(field)) { close(); return; }
     state.field = field;
+    state.node = caret.node;
     state.start = before.length - match[2].length - 1;
     var ticket = ++state.request;
     window.fetch(root.dataset.suggestUrl + "?q=" + encodeURIComponent(match[2]), {
@@ -92,7 +121,7 @@
 
   document.addEventListener("input", function (event) {
     var field = event.target;
-    if (field.matches && field.matches("[data-composer-text]")) lookup(field);
+    if (field.matches && field.matches("[data-composer-text], [data-rich-editor]")) lookup(field);
   });
 
   document.addEventListener("keydown", function (event) {

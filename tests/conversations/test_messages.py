@@ -45,7 +45,7 @@ def test_html_gets_a_plain_text_version_and_safe_links(conversation, admin):
         actor=admin,
     )
     assert message.text_content.splitlines() == ["Hi Ada,", "one", "two", "link"]
-    assert 'rel="noopener noreferrer nofollow"' in message.content
+    assert 'target="_blank" rel="noopener nofollow ugc"' in message.content
 
 
 def test_reply_note_and_contact_message_through_the_api(admin_api, admin, conversation):

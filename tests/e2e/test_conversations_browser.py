@@ -349,17 +349,17 @@ def test_agent_works_a_conversation_end_to_end(page, live_server, workspace, pag
     expect(page.locator("#toasts .toast--error")).to_be_visible()
 
     # reply with Ctrl+Enter
-    composer = page.locator("[data-composer-text]")
+    composer = page.locator("[data-rich-editor]")
     composer.click()
     composer.fill("Thanks for the details, we're on it and will update you within the hour.")
     composer.press("Control+Enter")
     expect(page.locator(".msg--out").last).to_contain_text("we're on it")
-    expect(composer).to_have_value("")
+    expect(composer).to_have_text("")
 
     # private note: Esc leaves the composer, "n" comes back to it in note mode
     page.keyboard.press("Escape")
     page.keyboard.press("n")
-    composer = page.locator("[data-composer-text]")
+    composer = page.locator("[data-rich-editor]")
     expect(composer).to_be_focused()
     expect(page.locator("[data-composer]")).to_have_class(re.compile(r"\bis-note\b"))
     composer.fill("Checked the logs: session cookie is dropped after the reset.")
@@ -401,7 +401,7 @@ def test_inbox_and_conversation_screenshots(page, live_server, workspace, e2e_ad
 
     page.locator("#conv-list .conv-row", has_text="Charged twice").click()
     expect(page.locator(".cv-header__subject")).to_have_text("Charged twice for my March invoice")
-    composer = page.locator("[data-composer-text]")
+    composer = page.locator("[data-rich-editor]")
     composer.fill("Hi Maria, I can see both charges. ")
     composer.press("End")
     composer.press("/")  # "/" opens the canned responses, filtered as you type
@@ -411,13 +411,15 @@ def test_inbox_and_conversation_screenshots(page, live_server, workspace, e2e_ad
     expect(page.locator("[data-canned-url]:visible")).to_have_count(1)
     screenshot(page, "conversation-canned", full_page=False)
     filter_box.press("Enter")
-    expect(composer).to_have_value(
+    expect(composer).to_have_text(
         "Hi Maria, I can see both charges. Hi Maria, your refund is approved and will reach your account in 3-5 days."
     )
     expect(composer).to_be_focused()
     page.locator("[data-canned] summary").click()
     page.get_by_role("menuitem", name="Greeting").click()
-    expect(composer).to_have_value(re.compile(r"3-5 days\.\s+Hi Maria,\s+Thanks for reaching out!"))
+    expect(composer).to_have_text(
+        re.compile(r"3-5 days\.\s+Hi Maria,\s+Thanks for reaching out!"), use_inner_text=True
+    )
     screenshot(page, "conversation", full_page=False)
 
     page.goto(f"{live_server.url}/inbox/?tab=all")

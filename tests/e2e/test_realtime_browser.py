@@ -69,10 +69,10 @@ def test_another_agents_typing_and_reply_show_in_the_open_conversation(
         login(other, live_server, colleague.user.email)
         other.goto(url)
         stream_open(other)
-        other.locator("[data-composer-text]").press_sequentially("Hi Tom, it left")
+        other.locator("[data-rich-editor]").press_sequentially("Hi Tom, it left")
         expect(page.locator("#cv-typing")).to_have_text("Bea is typing…", timeout=PUSHED)
         expect(other.locator("#cv-typing")).to_be_hidden()  # not one's own typing
-        other.locator("[data-composer-text]").fill("Hi Tom, it left our warehouse this morning.")
+        other.locator("[data-rich-editor]").fill("Hi Tom, it left our warehouse this morning.")
         other.get_by_role("button", name="Send").click()
         expect(page.locator(".msg--out").last).to_contain_text("left our warehouse", timeout=PUSHED)
         expect(page.locator("#cv-typing")).to_be_hidden()

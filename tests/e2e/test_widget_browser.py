@@ -129,7 +129,7 @@ def test_visitor_and_agent_talk_live_across_origins(browser, live_server, e2e_ad
     visitor.get_by_role("button", name="Talk to a person").click()
     expect(dialog.locator(".them", has_text="person")).to_be_visible()
     expect(visitor.get_by_role("button", name="Talk to a person")).to_be_hidden()
-    composer = agent.locator("[data-composer-text]")
+    composer = agent.locator("[data-rich-editor]")
     composer.click()
     composer.fill("Hi Jamie, your parcel left our warehouse this morning.")
     composer.press("Control+Enter")
