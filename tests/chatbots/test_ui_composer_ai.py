@@ -163,3 +163,18 @@ def test_the_composer_offers_the_ai_actions_and_their_shortcuts(ui_as, agent, co
 
     assert "Suggest reply" in body and 'data-shortcut="s"' in body and 'data-shortcut="m"' in body
     assert 'value="friendlier"' in body and 'value="shorter"' in body and 'value="grammar"' in body
+
+
+def test_a_rich_html_draft_is_rewritten_as_its_text(ui_as, agent, conversation, fake_ollama):
+    response = ui_as(agent).post(
+        url("rewrite", conversation),
+        {"message": "<p>your order <b>have</b> shipped</p>", "rewrite": "grammar"},
+        **HTMX,
+    )
+
+    assert response.status_code == 200
+    (request,) = chat_requests(fake_ollama)
+    assert request["messages"][1]["content"] == "<text>\nyour order have shipped\n</text>"
+    assert (
+        'value="&lt;p&gt;your order &lt;b&gt;have&lt;/b&gt; shipped&lt;/p&gt;"' in response.content.decode()
+    )

@@ -149,3 +149,44 @@ def test_signed_out_or_outside_the_organization_is_refused(client, other_admin, 
     client.force_login(other_admin.user)
     assert client.post(url("macro", conversation), {"macro": refund.pk}, **HTMX).status_code == 404
     assert fresh(conversation).status.category == StatusCategory.OPEN
+
+
+def test_the_rich_composers_html_draft_gets_the_reply_as_a_paragraph(ui_as, agent, conversation, refund):
+    response = ui_as(agent).post(
+        url("macro", conversation), {"macro": refund.pk, "message": "<p>Hello.</p>"}, **HTMX
+    )
+
+    assert (
+        "&lt;p&gt;Hello.&lt;/p&gt;&lt;p&gt;Refunded, Ada.&lt;/p&gt;</textarea>" in response.content.decode()
+    )
+
+
+def test_the_preview_costs_the_same_queries_for_few_actions_or_many(ui_as, org, admin, agent, conversation):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    teams = [TeamFactory(organization=org, name=f"Team {n}") for n in range(3)]
+    agents = [MembershipFactory(organization=org) for _ in range(3)]
+    small = macro_create(
+        organization=org, name="One", actor=admin,
+        actions=[{"type": "assign_team", "value": teams[0].pk}, {"type": "assign_agent", "value": agents[0].pk},
+                 {"type": "set_status", "value": "Resolved"}],
+    )  # fmt: skip
+    many = macro_create(
+        organization=org, name="Many", actor=admin,
+        actions=[{"type": "set_status", "value": "Resolved"}, {"type": "set_priority", "value": "Low"}]
+        + [{"type": "assign_team", "value": team.pk} for team in teams]
+        + [{"type": "assign_agent", "value": member.pk} for member in agents]
+        + [{"type": "note", "value": "n {{contact.first_name}}"}, {"type": "reply", "value": "r"}],
+    )  # fmt: skip
+    client = ui_as(agent)
+    client.get(url("macro-preview", conversation), {"macro": small.pk}, **HTMX)  # the session's first request
+    counts = []
+    for macro in (small, many):
+        with CaptureQueriesContext(connection) as queries:
+            assert (
+                client.get(url("macro-preview", conversation), {"macro": macro.pk}, **HTMX).status_code == 200
+            )
+        counts.append(len(queries))
+
+    assert counts[0] == counts[1]

@@ -133,5 +133,7 @@ def test_macro_preview_then_apply_into_the_draft_and_undo(page, live_server, e2e
     assert stored.status.category == StatusCategory.OPEN and stored.priority is None
     assert not stored.tags.exists()
     page.set_viewport_size({"width": 390, "height": 800})
+    page.get_by_role("button", name="Suggest reply").scroll_into_view_if_needed()
+    screenshot(page, "composer-phone", full_page=False)
     assert _no_horizontal_overflow(page)
     assert page_errors == []
