@@ -64,7 +64,7 @@ def test_a_mention_notifies_the_other_agent_live(browser, page, live_server, e2e
         composer.press("Enter")
         expect(composer).to_have_text("Could you check this, @bea ")
         composer.press_sequentially("? The card was charged twice.")
-        page.locator("#cv-composer button[type=submit]").click()
+        page.locator("#cv-composer .composer__send").click()
         expect(page.locator(".mention", has_text="@bea").last).to_be_visible(timeout=PUSHED)
 
         # Bea hears of it at once, without reloading
@@ -101,7 +101,7 @@ def test_a_mention_notifies_the_other_agent_live(browser, page, live_server, e2e
         # on a conversation page the notifications share the page's one stream (realtime.js)
         shell_open(other)
         page.locator("[data-rich-editor]").fill("@bea one more thing: the second charge is pending.")
-        page.locator("#cv-composer button[type=submit]").click()
+        page.locator("#cv-composer .composer__send").click()
         expect(other.locator("[data-bell-count]")).to_have_text("1", timeout=PUSHED)
         expect(other.locator(".msg", has_text="second charge is pending")).to_be_visible(timeout=PUSHED)
         assert len(streams) == 1, streams  # one connection for the page and its notifications
