@@ -178,3 +178,15 @@ def test_a_rich_html_draft_is_rewritten_as_its_text(ui_as, agent, conversation, 
     assert (
         'value="&lt;p&gt;your order &lt;b&gt;have&lt;/b&gt; shipped&lt;/p&gt;"' in response.content.decode()
     )
+
+
+def test_a_post_without_the_csrf_token_is_refused(agent, conversation, fake_ollama):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(agent.user)
+
+    response = client.post(url("summarize", conversation), {"message": "x"})
+
+    assert response.status_code == 403 and b"CSRF" in response.content
+    assert notes(conversation) == [] and chat_requests(fake_ollama) == []
