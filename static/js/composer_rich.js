@@ -239,6 +239,8 @@
   // The textarea holds the editor's HTML, and hears an input event like when typed in: drafts,
   // the typing indicator (realtime.js) and anything else listening go on working.
   Rich.prototype.sync = function () {
+    // what the browser leaves once everything is deleted: empty again, so the placeholder shows
+    if (/^(<p>)?<br>(<\/p>)?$/.test(this.editor.innerHTML)) this.editor.replaceChildren();
     this.native.set.call(this.textarea, serialize(this.editor));
     this.textarea.dispatchEvent(new Event("input", { bubbles: true }));
   };

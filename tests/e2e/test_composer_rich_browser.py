@@ -245,4 +245,10 @@ def test_the_composer_on_a_phone_fits_and_looks_like_the_product(
     box, composer = toolbar.bounding_box(), page.locator("#cv-composer").bounding_box()
     assert box["x"] >= composer["x"] and box["x"] + box["width"] <= composer["x"] + composer["width"] + 1
     screenshot(page, "composer-rich-phone", full_page=False)
+
+    # everything deleted: the editor is empty again and shows its placeholder
+    page.keyboard.press("Control+a")
+    page.keyboard.press("Backspace")
+    assert editor.evaluate("e => e.innerHTML") == ""
+    assert page.locator("textarea[data-composer-text]").input_value() == ""
     assert page_errors == []
