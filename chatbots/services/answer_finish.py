@@ -7,6 +7,7 @@ import logging
 import re
 import time
 
+from django.db import transaction
 from django.utils import timezone
 
 from chatbots.models import ChatMessage, ChatSession, MessageRole
@@ -42,30 +43,33 @@ def _save(
     handoff: bool,
     interrupted: bool = False,
 ) -> ChatMessage:
-    now = timezone.now()
-    message, _ = ChatMessage.objects.update_or_create(
-        session=plan.session,
-        index=plan.answer_index,
-        defaults={
-            "organization": plan.session.organization,
-            "role": MessageRole.ASSISTANT,
-            "content": content,
-            "question": plan.question.content,
-            "rewritten_query": plan.rewrite.query if plan.rewrite.method != "none" else "",
-            "confidence": round(confidence, 4),
-            "sources": sources,
-            "retrieval": plan.details,
-            "mode": mode,
-            "handoff_offered": handoff,
-            "interrupted": interrupted,
-            "model": plan.model if mode == AnswerMode.LLM or plan.details.get("draft") else "",
-            "latency_ms": _elapsed_ms(plan),
-        },
-    )
-    ChatSession.objects.filter(pk=plan.session.pk).update(last_message_at=now, updated_at=now)
     from chatbots.services.conversation_bot import answer_message_record
 
-    answer_message_record(answer=message)
+    now = timezone.now()
+    # One transaction for the answer, its session and its conversation message (issue 14: three
+    # commits before, each a disk flush on SQLite).
+    with transaction.atomic():
+        message, _ = ChatMessage.objects.update_or_create(
+            session=plan.session,
+            index=plan.answer_index,
+            defaults={
+                "organization": plan.session.organization,
+                "role": MessageRole.ASSISTANT,
+                "content": content,
+                "question": plan.question.content,
+                "rewritten_query": plan.rewrite.query if plan.rewrite.method != "none" else "",
+                "confidence": round(confidence, 4),
+                "sources": sources,
+                "retrieval": plan.details,
+                "mode": mode,
+                "handoff_offered": handoff,
+                "interrupted": interrupted,
+                "model": plan.model if mode == AnswerMode.LLM or plan.details.get("draft") else "",
+                "latency_ms": _elapsed_ms(plan),
+            },
+        )
+        ChatSession.objects.filter(pk=plan.session.pk).update(last_message_at=now, updated_at=now)
+        answer_message_record(answer=message)
     return message
 
 

@@ -221,9 +221,12 @@ def answer_message_record(*, answer: ChatMessage) -> Message | None:
     if session.conversation_id is None or not (answer.content or "").strip():
         return None
     with transaction.atomic():
-        locked = ChatMessage.objects.select_for_update().get(pk=answer.pk)
-        if locked.message_id is not None:
-            return locked.message
+        locked = (
+            ChatMessage.objects.select_for_update().values_list("message_id", flat=True).get(pk=answer.pk)
+        )
+        if locked is not None:
+            return Message.objects.get(pk=locked)
+        # Read again, not the request's copy: an agent may have taken the conversation meanwhile.
         conversation = Conversation.objects.select_related("inbox", "contact", "organization").get(
             pk=session.conversation_id
         )
