@@ -12,6 +12,7 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 
 import pytest
+from bs4 import BeautifulSoup
 from django.db import connection
 
 from conversations.models import (
@@ -408,3 +409,16 @@ def test_replies_carry_the_inbox_from_name_and_signature(email_inbox, dovecot, s
     plain = sent.get_body(("plain",)).get_content().replace("\r\n", "\n")
     assert plain.rstrip().endswith("-- \nAcme <support>\nMon–Fri")
     assert "Acme &lt;support&gt;<br>Mon–Fri" in sent.get_body(("html",)).get_content()
+
+
+def test_a_customers_email_gets_safe_links(email_inbox, dovecot):
+    html = '<p>See <a href="https://shop.test/o/1" target="_self" rel="opener">my order</a> or https://shop.test/o/2</p>'
+    dovecot.deliver(email_inbox.user, mail(html=html))
+    poll(email_inbox)
+
+    message = Message.objects.get(conversation__inbox=email_inbox.inbox, sender_type=SenderType.CONTACT)
+    found = BeautifulSoup(message.content, "html.parser").find_all("a")
+    assert [link["href"] for link in found] == ["https://shop.test/o/1", "https://shop.test/o/2"]
+    assert all(
+        set(link["rel"]) == {"noopener", "nofollow", "ugc"} and link["target"] == "_blank" for link in found
+    )

@@ -8,10 +8,9 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conversations.content import html_to_email_text, sanitize
-from conversations.models import Channel, Message, MessageStatus, SenderType
+from conversations.models import Channel, MessageStatus, SenderType
 from conversations.services.messages import message_create, message_deliver
 from tests.conversations.factories import InboxFactory, make_conversation
-from tests.conversations.test_email_channel import email_inbox, mail, poll  # noqa: F401 - the fixture
 
 REL = {"noopener", "nofollow", "ugc"}
 
@@ -198,14 +197,3 @@ def test_an_email_reply_sends_the_html_and_a_text_alternative(org, admin, mailou
 
 def test_the_email_text_of_a_mailto_link_names_the_address_once():
     assert html_to_email_text('<p><a href="mailto:help@acme.test">help@acme.test</a></p>') == "help@acme.test"
-
-
-def test_a_customers_email_gets_safe_links(email_inbox, dovecot):  # noqa: F811 - the imported fixture
-    html = '<p>See <a href="https://shop.test/o/1" target="_self" rel="opener">my order</a> or https://shop.test/o/2</p>'
-    dovecot.deliver(email_inbox.user, mail(html=html))
-    poll(email_inbox)
-
-    message = Message.objects.get(conversation__inbox=email_inbox.inbox, sender_type=SenderType.CONTACT)
-    found = links(message.content)
-    assert [link["href"] for link in found] == ["https://shop.test/o/1", "https://shop.test/o/2"]
-    assert all(set(link["rel"]) == REL and link["target"] == "_blank" for link in found)
