@@ -33,6 +33,8 @@ def test_upload_is_ingested_by_a_real_worker_and_retrieved(org, real_worker, set
         vectorstore.count(org, where=vectorstore.document_where(org.pk, document.pk)) == processed.chunk_count
     )
 
+    assert keyword.backend() == "bm25"  # auto: the faster side (bench/speed.py)
+    settings.KNOWLEDGE_KEYWORD_BACKEND = "postgres"  # the full-text side, asked for explicitly
     assert keyword.backend() == "postgres"
     results = retrieval.retrieve(organization=org, query="How long does the battery last?", k=2)
     assert results[0].document_id == document.pk
