@@ -32,6 +32,7 @@ from conversations.services.messages import message_create, message_retry
 from conversations.views.common import agent_or_404, conversation_or_404, team_or_404
 from conversations.views.conversation import action_done, action_refused, render_parts
 from conversations.views.queue import page_query, queue_for
+from helpdesk import timefmt
 from helpdesk.errors import DomainError
 from helpdesk.models import Role
 from helpdesk.views.access import member_view
@@ -135,7 +136,7 @@ def snooze(request, tenant, uuid):
     except DomainError as error:
         return action_refused(request, tenant, conversation, error)
     return action_done(
-        request, tenant, conversation, f"Snoozed until {conversation.snoozed_until:%b %d, %H:%M} UTC"
+        request, tenant, conversation, f"Snoozed until {timefmt.full_text(conversation.snoozed_until)}"
     )
 
 

@@ -125,6 +125,27 @@ def test_the_api_answers_in_utc_whatever_the_organization(org, admin_api):
     assert body["created_at"].endswith("Z") or body["created_at"].endswith("+00:00")
 
 
+def test_the_snooze_toast_names_the_organizations_zone(ui_as, org, agent):
+    from tests.conversations.factories import make_conversation
+
+    org.timezone = "Asia/Kolkata"
+    org.save(update_fields=["timezone"])
+    conversation = make_conversation(org, email="ada@example.com", subject="Later")
+
+    response = ui_as(agent).post(
+        reverse("conversations:snooze", args=[conversation.uuid]),
+        {"duration": "3h"},
+        HTTP_HX_REQUEST="true",
+    )
+
+    assert response.status_code == 200
+    conversation.refresh_from_db()
+    body = response.content.decode() + response.get("HX-Trigger", "")
+    assert f"Snoozed until {timefmt.full_text(conversation.snoozed_until, KOLKATA)}" in body
+    assert "(Asia/Kolkata)" in body
+    assert " UTC" not in response.get("HX-Trigger", "")
+
+
 # --- templates use the one tag ---------------------------------------------------------------------
 
 RAW = re.compile(r"\|\s*(timesince|timeuntil|naturaltime)\b|\{%\s*(reltime|localtime_tag)\b|\|\s*ago\b")
