@@ -5,6 +5,7 @@ expires, and is refused once used; the mail is read from Django's outbox."""
 import re
 
 import pytest
+from bs4 import BeautifulSoup
 from django.urls import reverse
 
 from helpdesk.models import Invitation, Membership
@@ -175,3 +176,22 @@ def test_a_refused_api_invite_sends_no_mail(admin_api, agent, mailoutbox, django
         response = admin_api.post("/api/v1/agents", {"email": agent.user.email}, format="json")
 
     assert response.status_code == 409 and mailoutbox == []
+
+
+def test_the_agents_page_shows_an_invited_member_until_they_join(invite, client, admin, org):
+    membership, path = invite("sam@acme.test")
+
+    def status_of(email: str) -> str:
+        client.force_login(admin.user)
+        session = client.session
+        session["organization_id"] = org.pk
+        session.save()
+        page = BeautifulSoup(client.get(reverse("settings:agents")).content, "html.parser")
+        row = next(row for row in page.select("tbody tr") if email in row.get_text())
+        return row.select("td")[3].get_text(strip=True)
+
+    assert status_of("sam@acme.test") == "Invited"
+    client.logout()
+    client.post(path, {"new_password1": PASSWORD, "new_password2": PASSWORD})
+    client.logout()
+    assert status_of("sam@acme.test") == "Active"
