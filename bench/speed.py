@@ -19,10 +19,11 @@ reference's for the others):
 * ``filter``: the vector search of a bot restricted to one category of five
   (``vectorstore.query_scoped``) vs the same query without any filter; the other forms measured for
   the choice (Chroma ``where`` on the category, ``$in`` of the document ids) are printed beside it;
-* ``keyword``: the keyword side ``auto`` chooses (``keyword.search``: PostgreSQL full text on
-  PostgreSQL, BM25 elsewhere) vs the in-process BM25 index;
-* ``overhead_ms``: ``POST /api/v1/chat/message`` minus its own retrieval time (the answer's
-  ``timings_ms.retrieval``), Ollama being the test suite's fake server answering at once (median).
+* ``keyword``: the keyword side ``auto`` chooses (``keyword.search``: the in-process BM25 on every
+  database; on PostgreSQL the full-text side is printed beside it) vs the in-process BM25 index;
+* ``overhead_ms``: ``POST /api/v1/chat/message`` (a new session each time, the bot reading the
+  five categories) minus its own retrieval time (the answer's ``timings_ms.retrieval``), Ollama
+  being the test suite's fake server answering at once (median).
 
 The conversations come from ``conversations_bench.fill`` (10 messages each); the chunks from
 ``knowledge_bench.SyntheticIndex`` (``--unique`` passages really embedded, the others perturbed
