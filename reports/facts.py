@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from django.db import transaction
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 
+from chatbots.models import ChatMessage, MessageRole
 from conversations import business_time
 from conversations.models import Conversation, CsatSurvey, Message, SenderType, SLABreach, StatusCategory
 from reports.models import ConversationFacts
@@ -26,8 +27,10 @@ BATCH = 2000
 FACT_FIELDS = [
     field.name for field in ConversationFacts._meta.concrete_fields if field.name != "conversation"
 ]
-# The events after which a conversation's row may be out of date, and where their payload names it.
+# The events after which a conversation's row may be out of date, and where their payload names
+# it (by uuid, or by id for ``chat.rated``: an answer's thumbs up or down).
 EVENT_KEYS = {
+    "chat.rated": "conversation_id",
     "conversation.created": "uuid",
     "conversation.updated": "uuid",  # ticket.updated/resolved/closed carry the same change
     "message.created": "conversation_uuid",
@@ -45,6 +48,7 @@ def _flag(condition: Q):
 def _annotated(conversations):
     messages = Message.objects.filter(conversation_id=OuterRef("pk"))
     surveys = CsatSurvey.objects.filter(conversation_id=OuterRef("pk"))
+    answers = ChatMessage.objects.filter(session__conversation_id=OuterRef("pk"), role=MessageRole.ASSISTANT)
     return conversations.annotate(
         fact_resolved=_flag(
             Q(
@@ -58,6 +62,8 @@ def _annotated(conversations):
         fact_handoff=Exists(messages.filter(sender_type=SenderType.SYSTEM, meta__handoff=True)),
         fact_csat_good=Exists(surveys.filter(rating__gte=4)),
         fact_csat_bad=Exists(surveys.filter(rating__lte=2)),
+        fact_thumbs_up=Exists(answers.filter(rating=1)),
+        fact_thumbs_down=Exists(answers.filter(rating=-1)),
     ).values(
         "pk",
         "organization_id",
@@ -83,6 +89,8 @@ def _annotated(conversations):
         "fact_handoff",
         "fact_csat_good",
         "fact_csat_bad",
+        "fact_thumbs_up",
+        "fact_thumbs_down",
     )
 
 
@@ -137,6 +145,8 @@ def _facts(row: dict, schedules: dict) -> ConversationFacts:
         handed_off=row["fact_handoff"],
         csat_good=row["fact_csat_good"],
         csat_bad=row["fact_csat_bad"],
+        thumbs_up=row["fact_thumbs_up"],
+        thumbs_down=row["fact_thumbs_down"],
     )
 
 
@@ -206,5 +216,9 @@ def conversation_changed(organization, name: str, payload: dict) -> None:
 
     key = EVENT_KEYS.get(name)
     value = payload.get(key) if key else None
-    if value:
-        enqueue_on_commit(refresh_task, [str(value)])
+    if not value:
+        return
+    if key == "conversation_id":
+        enqueue_on_commit(refresh_task, [], [int(value)])
+    else:
+        enqueue_on_commit(refresh_task, [str(value)], [])

@@ -38,6 +38,8 @@ class ConversationFacts(models.Model):
     bot_answered = models.BooleanField(default=False)
     agent_wrote = models.BooleanField(default=False, help_text="An agent's reply or note.")
     handed_off = models.BooleanField(default=False)
+    thumbs_up = models.BooleanField(default=False, help_text="A bot answer rated helpful.")
+    thumbs_down = models.BooleanField(default=False, help_text="A bot answer rated not helpful.")
     csat_good = models.BooleanField(default=False, help_text="A CSAT answer of 4 or 5.")
     csat_bad = models.BooleanField(default=False, help_text="A CSAT answer of 1 or 2.")
 

@@ -6,6 +6,10 @@ from reports import facts
 
 
 @shared_task
-def conversation_facts_refresh(conversation_uuids: list[str]) -> int:
+def conversation_facts_refresh(
+    conversation_uuids: list[str], conversation_ids: list[int] | None = None
+) -> int:
     """Recompute the report facts of these conversations (safe to run twice)."""
-    return facts.conversation_facts_refresh(conversation_uuids=conversation_uuids)
+    return facts.conversation_facts_refresh(
+        conversation_uuids=conversation_uuids, conversation_ids=conversation_ids or []
+    )

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from chatbots.models import ChatMessage, ChatSession, MessageRole, SessionStatus
+from helpdesk import events
 from helpdesk.errors import DomainError
 from helpdesk.models import Operation
 from helpdesk.services import operations as operation_services
@@ -51,6 +52,12 @@ def chat_rate(*, session: ChatSession, index, rate) -> ChatMessage:
     message.rating = rating
     message.rated_at = timezone.now()
     message.save(update_fields=["rating", "rated_at", "updated_at"])
+    if session.conversation_id:  # an internal event (not a webhook's): the reports' rollup follows it
+        events.emit(
+            session.organization,
+            "chat.rated",
+            {"conversation_id": session.conversation_id, "index": message.index, "rating": rating},
+        )
     return message
 
 

@@ -63,11 +63,7 @@ def bot_conversations(filters: ReportFilters):
 
 def _flags(now) -> dict:
     """Per conversation, each condition of the rule as one boolean column, for grouping: stored
-    in the facts, except the answers' ratings (read from the AI records, which change without an
-    event of the conversation) and the age of the resolution."""
-    answers = ChatMessage.objects.filter(
-        session__conversation_id=OuterRef("conversation_id"), role=MessageRole.ASSISTANT
-    )
+    in the facts, except the age of the resolution."""
 
     def flag(condition: Q):
         return ExpressionWrapper(condition, output_field=BooleanField())
@@ -78,8 +74,8 @@ def _flags(now) -> dict:
         "settled": flag(Q(resolved_at__lte=now - REOPEN_WINDOW)),
         "agent_wrote_flag": flag(Q(agent_wrote=True)),
         "handed_off_flag": flag(Q(handed_off=True)),
-        "thumbs_up": Exists(answers.filter(rating=1)),
-        "thumbs_down": Exists(answers.filter(rating=-1)),
+        "thumbs_up_flag": flag(Q(thumbs_up=True)),
+        "thumbs_down_flag": flag(Q(thumbs_down=True)),
         "csat_good_flag": flag(Q(csat_good=True)),
         "csat_bad_flag": flag(Q(csat_bad=True)),
     }
@@ -87,8 +83,8 @@ def _flags(now) -> dict:
 
 def strict_resolution(row: dict) -> bool:
     """Every condition of ``STRICT_RULE`` except the age of the resolution, on one row of flags."""
-    positive = row["thumbs_up"] or row["csat_good_flag"]
-    negative = row["thumbs_down"] or row["csat_bad_flag"]
+    positive = row["thumbs_up_flag"] or row["csat_good_flag"]
+    negative = row["thumbs_down_flag"] or row["csat_bad_flag"]
     return bool(
         row["resolved"]
         and row["never_reopened"]

@@ -119,9 +119,11 @@ def csat_figures(filters: ReportFilters, *, group: str | None = None) -> dict:
     response_rate, average, distribution {1..5}}}."""
     surveys = CsatSurvey.objects.filter(organization=filters.organization, **_survey_period(filters))
     if filters.narrowed:
-        surveys = surveys.filter(conversation__in=conversations_in_scope(filters).values("pk"))
+        surveys = surveys.filter(conversation__in=facts_in_scope(filters).values("conversation_id"))
+    # grouped through the facts row (narrow) rather than the conversation's (wide)
+    path = f"conversation__report_facts__{group}" if group and group != "tags" else group_path(group)
     rows = (
-        surveys.annotate(report_group=_group(f"conversation__{group}" if group else None))
+        surveys.annotate(report_group=_group(path))
         .values("report_group")
         .annotate(
             asked=Count("pk"),

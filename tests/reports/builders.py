@@ -135,4 +135,5 @@ def bot_answer(
     )
     ChatMessage.objects.filter(pk=record.pk).update(created_at=at)
     record.refresh_from_db()
+    facts(conversation)  # the answer's rating
     return record

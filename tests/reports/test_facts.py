@@ -129,6 +129,22 @@ def test_csat_answered_after_the_resolution(org, agent, committed):
     assert figures(org)["csat"]["average"] == 2
 
 
+def test_a_rated_answer_changes_the_strict_rule(org, committed):
+    from chatbots.services.sessions import chat_rate
+    from tests.reports.builders import bot_answer
+
+    conversation = committed(make_conversation, org)
+    answer = bot_answer(conversation, at=conversation.created_at)
+    assert facts_of(conversation)["thumbs_down"] is False
+
+    committed(chat_rate, session=answer.session, index=answer.index, rate=-1)
+
+    assert facts_of(conversation)["thumbs_down"] is True
+    committed(chat_rate, session=answer.session, index=answer.index, rate=1)
+    row = facts_of(conversation)
+    assert row["thumbs_up"] is True and row["thumbs_down"] is False
+
+
 def test_merge_leaves_the_duplicate_out(org, agent, committed):
     target = committed(make_conversation, org, email="same@example.com")
     source = committed(make_conversation, org, email="same@example.com")
