@@ -3,12 +3,16 @@ and resolved per day, and the busiest hours (conversations opened per weekday an
 
 from __future__ import annotations
 
+from datetime import UTC
+
+from django.db import connection
 from django.db.models import Count
+from django.db.models.functions import Trunc
 
 from reports.filters import ReportFilters
 from reports.selectors.database import without_jit
 from reports.selectors.durations import ALL
-from reports.selectors.local_time import local_day, local_hour, local_weekday
+from reports.selectors.local_time import local_day, local_hour, local_weekday, offsets
 from reports.selectors.measures import empty_measures, measures
 from reports.selectors.scope import facts_in_scope
 
@@ -41,9 +45,47 @@ def _comparison(current: dict, previous: dict) -> dict:
     return {name: _change(now, before) for name, (now, before) in pairs.items()}
 
 
+def local_hours(filters: ReportFilters, field: str) -> list[tuple] | None:
+    """[(local datetime of the hour, rows)] of the period by UTC hour, converted here: on
+    PostgreSQL, when every offset of the zone over the period is whole hours (a UTC hour is then
+    one local hour), truncating to the UTC hour costs much less than converting each row; None
+    otherwise (half-hour zones, SQLite: the callers convert per row)."""
+    period = filters.period
+    if connection.vendor != "postgresql" or any(offset % 3600 for _, offset in offsets(period)):
+        return None
+    rows = (
+        facts_in_scope(filters)
+        .filter(**{f"{field}__gte": period.start, f"{field}__lt": period.end})
+        .annotate(utc_hour=Trunc(field, "hour", tzinfo=UTC))
+        .values("utc_hour")
+        .annotate(count=Count("pk"))
+        .order_by()
+        .values_list("utc_hour", "count")
+    )
+    return [(hour.astimezone(period.timezone), count) for hour, count in rows]  # ≤ 24 × days rows
+
+
+def _per_day(hours: list[tuple]) -> dict[str, int]:
+    days: dict[str, int] = {}
+    for moment, count in hours:
+        days[moment.date().isoformat()] = days.get(moment.date().isoformat(), 0) + count
+    return days
+
+
 def daily_series(filters: ReportFilters) -> list[dict]:
     """[{date, opened, resolved}] for every day of the period (days in the organization's zone)."""
     period, scope = filters.period, facts_in_scope(filters)
+    opened_hours, resolved_hours = local_hours(filters, "opened_at"), local_hours(filters, "resolved_at")
+    if opened_hours is not None and resolved_hours is not None:
+        opened, resolved = _per_day(opened_hours), _per_day(resolved_hours)
+        return [
+            {
+                "date": day.isoformat(),
+                "opened": opened.get(day.isoformat(), 0),
+                "resolved": resolved.get(day.isoformat(), 0),
+            }
+            for day in period.day_list()
+        ]
     opened = dict(
         scope.filter(opened_at__gte=period.start, opened_at__lt=period.end)
         .annotate(day=local_day("opened_at", period))
@@ -75,6 +117,12 @@ def daily_series(filters: ReportFilters) -> list[dict]:
 def busiest_hours(filters: ReportFilters) -> dict:
     """Conversations opened per local weekday (Monday first) and hour: {weekdays, cells[7][24], max}."""
     period = filters.period
+    cells = [[0] * 24 for _ in WEEKDAYS]
+    hours = local_hours(filters, "opened_at")
+    if hours is not None:
+        for moment, count in hours:
+            cells[moment.isoweekday() - 1][moment.hour] += count
+        return {"weekdays": list(WEEKDAYS), "cells": cells, "max": max(max(day) for day in cells)}
     rows = (
         facts_in_scope(filters)
         .filter(opened_at__gte=period.start, opened_at__lt=period.end)
@@ -86,7 +134,6 @@ def busiest_hours(filters: ReportFilters) -> dict:
         .annotate(count=Count("pk"))
         .order_by()
     )
-    cells = [[0] * 24 for _ in WEEKDAYS]
     for row in rows:  # at most 7 × 24 grouped rows
         cells[row["weekday"] - 1][row["hour"]] = row["count"]
     return {"weekdays": list(WEEKDAYS), "cells": cells, "max": max(max(day) for day in cells)}
