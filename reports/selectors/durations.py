@@ -44,10 +44,10 @@ def percentile(sorted_values: list[float], fraction: float) -> float | None:
 
 def _summary(values: list[float]) -> dict:
     values.sort()
-    return _figures(percentile(values, 0.5), percentile(values, 0.9), len(values))
+    return figures(percentile(values, 0.5), percentile(values, 0.9), len(values))
 
 
-def _figures(median, p90, count) -> dict:
+def figures(median, p90, count) -> dict:
     return {
         "median_seconds": round(median, 1) if median is not None else None,
         "p90_seconds": round(p90, 1) if p90 is not None else None,
@@ -56,7 +56,7 @@ def _figures(median, p90, count) -> dict:
 
 
 def empty_figures() -> dict:
-    return _figures(None, None, 0)
+    return figures(None, None, 0)
 
 
 def organization_schedules(organization_id: int) -> dict[int, business_time.Schedule]:
@@ -82,7 +82,7 @@ def percentiles(queryset: QuerySet, *, field: str, group: str | None = None) -> 
             .annotate(median=Percentile(field, 0.5), p90=Percentile(field, 0.9), count=Count("pk"))
             .order_by()
         )
-        return {row["report_group"]: _figures(row["median"], row["p90"], row["count"]) for row in grouped}
+        return {row["report_group"]: figures(row["median"], row["p90"], row["count"]) for row in grouped}
     values: dict = defaultdict(list)
     for key, value in rows.annotate(report_group=group_expression).values_list("report_group", field):
         values[key].append(value)
