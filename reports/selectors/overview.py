@@ -72,10 +72,13 @@ def _per_day(hours: list[tuple]) -> dict[str, int]:
     return days
 
 
-def daily_series(filters: ReportFilters) -> list[dict]:
-    """[{date, opened, resolved}] for every day of the period (days in the organization's zone)."""
+def daily_series(filters: ReportFilters, *, opened_hours: list[tuple] | None = None) -> list[dict]:
+    """[{date, opened, resolved}] for every day of the period (days in the organization's zone).
+    ``opened_hours``: ``local_hours(filters, "opened_at")`` when the caller has read it already."""
     period, scope = filters.period, facts_in_scope(filters)
-    opened_hours, resolved_hours = local_hours(filters, "opened_at"), local_hours(filters, "resolved_at")
+    if opened_hours is None:
+        opened_hours = local_hours(filters, "opened_at")
+    resolved_hours = local_hours(filters, "resolved_at") if opened_hours is not None else None
     if opened_hours is not None and resolved_hours is not None:
         opened, resolved = _per_day(opened_hours), _per_day(resolved_hours)
         return [
@@ -114,11 +117,12 @@ def daily_series(filters: ReportFilters) -> list[dict]:
     ]
 
 
-def busiest_hours(filters: ReportFilters) -> dict:
-    """Conversations opened per local weekday (Monday first) and hour: {weekdays, cells[7][24], max}."""
+def busiest_hours(filters: ReportFilters, *, opened_hours: list[tuple] | None = None) -> dict:
+    """Conversations opened per local weekday (Monday first) and hour: {weekdays, cells[7][24], max}.
+    ``opened_hours`` as for ``daily_series``."""
     period = filters.period
     cells = [[0] * 24 for _ in WEEKDAYS]
-    hours = local_hours(filters, "opened_at")
+    hours = opened_hours if opened_hours is not None else local_hours(filters, "opened_at")
     if hours is not None:
         for moment, count in hours:
             cells[moment.isoweekday() - 1][moment.hour] += count
@@ -143,6 +147,7 @@ def busiest_hours(filters: ReportFilters) -> dict:
 def overview_report(filters: ReportFilters) -> dict:
     """Everything the Overview page and ``GET reports/overview`` show."""
     previous_filters = filters.for_period(filters.period.previous())
+    opened_hours = local_hours(filters, "opened_at")  # read once for the series and the heat-map
     current = measures(filters).get(ALL, empty_measures())
     previous = measures(previous_filters).get(ALL, empty_measures())
     return {
@@ -151,6 +156,6 @@ def overview_report(filters: ReportFilters) -> dict:
         "figures": current,
         "previous": previous,
         "change_percent": _comparison(current, previous),
-        "series": daily_series(filters),
-        "heatmap": busiest_hours(filters),
+        "series": daily_series(filters, opened_hours=opened_hours),
+        "heatmap": busiest_hours(filters, opened_hours=opened_hours),
     }
