@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any
 
 from django.db import transaction
@@ -33,6 +34,8 @@ EVENT_NAMES = (
 
 Handler = Callable[[Any, str, dict], None]
 _subscribers: dict[str, list[Handler]] = defaultdict(list)
+# What subscribers read once for a whole batch (``batch_memo``), while ``emit_batch`` dispatches.
+_batch_memo: ContextVar[dict | None] = ContextVar("parley_event_batch_memo", default=None)
 
 
 def subscribe(name: str, handler: Handler) -> None:
@@ -61,12 +64,28 @@ def emit_batch(organization, items: list[tuple[str, dict]]) -> None:
         return
 
     def dispatch_all() -> None:
-        with transaction.atomic():
-            for name, payload in items:
-                with transaction.atomic():
-                    _dispatch(organization, name, payload)
+        token = _batch_memo.set({})
+        try:
+            with transaction.atomic():
+                for name, payload in items:
+                    with transaction.atomic():
+                        _dispatch(organization, name, payload)
+        finally:
+            _batch_memo.reset(token)
 
     transaction.on_commit(dispatch_all)
+
+
+def batch_memo(key: tuple, compute: Callable[[], Any]) -> Any:
+    """``compute()``, read once per batch of events for the same ``key`` while ``emit_batch``
+    dispatches (a subscriber's lookup that does not depend on the event's object, such as an
+    organization's webhooks), and every time otherwise."""
+    memo = _batch_memo.get()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
 
 
 def _dispatch(organization, name: str, payload: dict) -> None:

@@ -210,15 +210,46 @@ def conversation_facts_rebuild(
 
 
 def conversation_changed(organization, name: str, payload: dict) -> None:
-    """Event subscriber: queue the refresh of the conversation the event names."""
-    from helpdesk.jobs import enqueue_on_commit
-    from reports.tasks import conversation_facts_refresh as refresh_task
-
+    """Event subscriber: queue the refresh of the conversation the event names. Inside a
+    transaction the conversations are collected and refreshed by one job after its commit (a bulk
+    change of 500 conversations queues one job, not one per event)."""
     key = EVENT_KEYS.get(name)
     value = payload.get(key) if key else None
     if not value:
         return
-    if key == "conversation_id":
-        enqueue_on_commit(refresh_task, [], [int(value)])
-    else:
-        enqueue_on_commit(refresh_task, [str(value)], [])
+    ids, uuids = ([int(value)], []) if key == "conversation_id" else ([], [str(value)])
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        _queue_refresh(ids, uuids)
+        return
+    pending = getattr(connection, PENDING, None)
+    # Registered once per transaction; a rolled-back savepoint drops the callback with it, and
+    # then the next event registers a new one (an id left from it only refreshes a row again).
+    if pending is None or not any(func is _flush_pending for _, func, _ in connection.run_on_commit):
+        pending = (set(), set())
+        setattr(connection, PENDING, pending)
+        transaction.on_commit(_flush_pending)
+    pending[0].update(ids)
+    pending[1].update(uuids)
+
+
+PENDING = "_report_facts_pending"
+REFRESH_BATCH = 500
+
+
+def _flush_pending() -> None:
+    connection = transaction.get_connection()
+    pending = getattr(connection, PENDING, None)
+    setattr(connection, PENDING, None)
+    if pending:
+        _queue_refresh(sorted(pending[0]), sorted(pending[1]))
+
+
+def _queue_refresh(ids: list[int], uuids: list[str]) -> None:
+    from helpdesk.jobs import enqueue_on_commit
+    from reports.tasks import conversation_facts_refresh as refresh_task
+
+    for start in range(0, max(len(ids), len(uuids)), REFRESH_BATCH):
+        enqueue_on_commit(
+            refresh_task, uuids[start : start + REFRESH_BATCH], ids[start : start + REFRESH_BATCH]
+        )

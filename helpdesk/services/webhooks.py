@@ -165,7 +165,14 @@ def _queue(delivery: WebhookDelivery) -> None:
 
 
 def webhook_subscribers(*, organization: Organization, name: str) -> list[Webhook]:
-    webhooks = Webhook.objects.filter(organization=organization, is_active=True).order_by("created_at")
+    """The active webhooks of the organization that listen to ``name`` (or to every event); read
+    once for a batch of events (``events.batch_memo``)."""
+    webhooks = events.batch_memo(
+        ("webhooks", organization.pk),
+        lambda: list(
+            Webhook.objects.filter(organization=organization, is_active=True).order_by("created_at")
+        ),
+    )
     return [webhook for webhook in webhooks if name in webhook.events or ALL_EVENTS in webhook.events]
 
 

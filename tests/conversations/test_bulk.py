@@ -251,7 +251,9 @@ def test_the_events_of_a_bulk_change_are_dispatched_together_after_the_commit(
         bulk.conversations_bulk_assign_agent(actor=agent, conversation_ids=ids, agent=agent)
     batches = [c for c in callbacks if c.__name__ == "dispatch_all"]
     assert len(batches) == 1  # one batch, not two event callbacks per conversation
-    assert len(callbacks) == 1 + count  # and what its subscribers queued (one real-time push each)
+    # and what its subscribers queued: one real-time push each, and one refresh of the reports'
+    # rollup for all of them (its flush and its job), not one per conversation
+    assert len(callbacks) == 1 + count + 2
     assert sorted(p["id"] for name, p in capture_events if name == "conversation.updated") == sorted(ids)
 
 
@@ -283,3 +285,23 @@ def test_bad_input_is_a_message_not_a_500(signed_in, org):
         assert 'role="alert"' in response.content.decode(), data
     mine.refresh_from_db()
     assert mine.priority is None
+
+
+def test_a_bulk_change_reads_the_webhooks_once_and_delivers_each_event(
+    org, agent, django_capture_on_commit_callbacks
+):
+    from helpdesk.models import Webhook, WebhookDelivery
+
+    Webhook.objects.create(
+        organization=org, url="https://hooks.example.com/p", events=["conversation.updated"]
+    )
+    ids = [make_conversation(org).pk for _ in range(6)]
+    with django_capture_on_commit_callbacks() as callbacks:
+        bulk.conversations_bulk_assign_agent(actor=agent, conversation_ids=ids, agent=agent)
+    (dispatch_all,) = [c for c in callbacks if c.__name__ == "dispatch_all"]
+    with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks():
+        dispatch_all()  # the subscribers run; the deliveries' sending stays queued
+    lookups = [q for q in queries.captured_queries if '"helpdesk_webhook"."is_active"' in q["sql"]]
+    assert len(lookups) == 1  # once for the batch, not once per conversation
+    deliveries = WebhookDelivery.objects.filter(organization=org, event="conversation.updated")
+    assert sorted(d.payload["id"] for d in deliveries) == sorted(ids)

@@ -221,3 +221,33 @@ def test_the_rebuild_command_refuses_an_unknown_organization(db):
     with pytest.raises(CommandError, match="Unknown organization: nobody"):
         call_command("reports_facts_rebuild", organization=["nobody"], stdout=StringIO())
     assert not ConversationFacts.objects.exists()
+
+
+def test_a_bulk_change_refreshes_its_conversations_with_one_write(org, agent, committed):
+    """Many conversations changed at once: one refresh job writes every row (not one job, with its
+    queries, per conversation's event), and each row follows the change."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from conversations.services.bulk import conversations_bulk_assign_agent
+
+    conversations = [committed(make_conversation, org) for _ in range(12)]
+    with CaptureQueriesContext(connection) as queries:
+        committed(
+            conversations_bulk_assign_agent,
+            actor=agent,
+            conversation_ids=[conversation.pk for conversation in conversations],
+            agent=agent,
+        )
+    upserts = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith('INSERT INTO "reports_conversationfacts"')
+    ]
+    assert len(upserts) == 1
+    assert {facts_of(conversation)["assigned_agent"] for conversation in conversations} == {agent.pk}
+    rows = {
+        row["agent_id"]: row["opened"]
+        for row in agents_report(filters_parse(organization=org, params=TODAY))["results"]
+    }
+    assert rows[agent.pk] == 12
