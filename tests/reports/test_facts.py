@@ -251,3 +251,15 @@ def test_a_bulk_change_refreshes_its_conversations_with_one_write(org, agent, co
         for row in agents_report(filters_parse(organization=org, params=TODAY))["results"]
     }
     assert rows[agent.pk] == 12
+
+
+def test_migrate_fills_the_rows_of_conversations_from_before_the_rollup(org, committed):
+    """An upgrade (``make run`` migrates) keeps its reports: conversations without a row get one."""
+    kept = committed(make_conversation, org)
+    older = committed(make_conversation, org)
+    ConversationFacts.objects.filter(pk=older.pk).delete()
+
+    call_command("migrate", verbosity=0, interactive=False)
+
+    assert set(ConversationFacts.objects.values_list("pk", flat=True)) == {kept.pk, older.pk}
+    assert figures(org)["opened"] == 2
