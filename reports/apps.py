@@ -11,10 +11,11 @@ class ReportsConfig(AppConfig):
 
         from helpdesk import events
         from helpdesk.navigation import register_nav_item
-        from reports.facts import EVENT_KEYS, conversation_changed
+        from reports.facts import EVENT_KEYS, business_hours_changed, conversation_changed
 
         for name in EVENT_KEYS:  # the rollup follows the conversations' changes
             events.subscribe(name, conversation_changed)
+        events.subscribe("business_hours.changed", business_hours_changed)
         # After ``migrate`` (``make run`` and the Procfile's release step both run it): conversations
         # from before the rollup existed get their rows, so an upgrade keeps its reports.
         post_migrate.connect(fill_missing_facts, sender=self, dispatch_uid="reports-fill-missing-facts")

@@ -253,3 +253,12 @@ def _queue_refresh(ids: list[int], uuids: list[str]) -> None:
         enqueue_on_commit(
             refresh_task, uuids[start : start + REFRESH_BATCH], ids[start : start + REFRESH_BATCH]
         )
+
+
+def business_hours_changed(organization, name: str, payload: dict) -> None:
+    """Event subscriber: durations are stored in business time, so new hours recount the
+    organization's rows (a background job; the reports read the old rows until it is done)."""
+    from helpdesk.jobs import enqueue_on_commit
+    from reports.tasks import organization_facts_rebuild
+
+    enqueue_on_commit(organization_facts_rebuild, int(payload["organization_id"]))

@@ -13,3 +13,9 @@ def conversation_facts_refresh(
     return facts.conversation_facts_refresh(
         conversation_uuids=conversation_uuids, conversation_ids=conversation_ids or []
     )
+
+
+@shared_task
+def organization_facts_rebuild(organization_id: int) -> int:
+    """Recompute every report fact of an organization (after its business hours changed)."""
+    return facts.conversation_facts_rebuild(organization_ids=[organization_id])

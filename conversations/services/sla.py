@@ -24,6 +24,7 @@ from conversations.models import (
     SLAPolicy,
     StatusCategory,
 )
+from helpdesk import events
 from helpdesk.models import Organization
 from helpdesk.unset import UNSET, Unset, given
 
@@ -49,7 +50,18 @@ def _save_business_hours(business_hours: BusinessHours, changes: dict) -> Busine
     if not business_hours.is_always_open and not any(business_hours.hours.values()):
         raise ConversationError("A schedule needs at least one open day (or is_always_open).", field="hours")
     business_hours.save()
+    _hours_changed(business_hours)
     return business_hours
+
+
+def _hours_changed(business_hours: BusinessHours) -> None:
+    """Internal event (not a webhook one): durations counted in these hours may have to be counted
+    again (the reports' rollup stores business time)."""
+    events.emit(
+        business_hours.organization,
+        "business_hours.changed",
+        {"organization_id": business_hours.organization_id, "business_hours_id": business_hours.pk},
+    )
 
 
 # The two signatures below are the one list of business hours' settings. Their shape (time zone,
@@ -92,6 +104,7 @@ def business_hours_update(
 
 
 def business_hours_delete(*, business_hours: BusinessHours) -> None:
+    _hours_changed(business_hours)
     business_hours.delete()
 
 

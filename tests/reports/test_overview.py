@@ -162,3 +162,18 @@ def test_hours_follow_daylight_saving_changes_inside_the_period(org):
     sunday = result["heatmap"]["cells"][6]
     assert (sunday[0], sunday[1], sunday[4]) == (1, 1, 1)
     assert {row["date"]: row["opened"] for row in result["series"]}["2026-03-29"] == 3
+
+
+def test_changing_the_business_hours_recounts_the_stored_durations(org, django_capture_on_commit_callbacks):
+    """Durations are stored in business time: new hours recount them (a job queued by the change)."""
+    from conversations.services.sla import business_hours_update
+
+    hours = BusinessHoursFactory(organization=org)  # Mon-Fri 09:00-17:00 UTC
+    policy = SLAPolicyFactory(organization=org, business_hours=hours)
+    conversation_at(org, FRIDAY_1630, first_reply_at=MONDAY_0930, sla_policy=policy)
+    assert week(org)["figures"]["first_response"]["median_seconds"] == 60 * 60.0
+
+    with django_capture_on_commit_callbacks(execute=True):
+        business_hours_update(business_hours=hours, is_always_open=True)
+
+    assert week(org)["figures"]["first_response"]["median_seconds"] == 65 * 3600.0
