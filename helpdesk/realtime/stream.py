@@ -125,6 +125,17 @@ async def _async_stream(topics: list[str], last_event_id: int | None) -> AsyncIt
         hub.unsubscribe(subscription)
 
 
+def _release_connections() -> None:
+    """A WSGI stream holds its request thread until the reader goes (noticed at the next write):
+    it needs the database no more, so it gives its connections back instead of holding one per
+    open page (PostgreSQL refuses clients past max_connections). SQLite's are left (a test
+    server shares one connection between its threads, and a file costs no server slot), and so
+    is one inside a transaction, which is its owner's to end."""
+    for connection in connections.all(initialized_only=True):
+        if connection.vendor != "sqlite" and not connection.in_atomic_block:
+            connection.close()
+
+
 def _sync_stream(topics: list[str], last_event_id: int | None) -> Iterator[bytes]:
     waiting: queue.Queue = queue.Queue(maxsize=MAX_QUEUED)
     overflowed: list[bool] = []
@@ -140,6 +151,7 @@ def _sync_stream(topics: list[str], last_event_id: int | None) -> Iterator[bytes
     try:
         yield _opening()
         frames, replayed = _replay(topics, last_event_id)
+        _release_connections()
         yield from frames
         heartbeat = settings.REALTIME_HEARTBEAT_SECONDS
         while True:
