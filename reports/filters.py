@@ -142,6 +142,12 @@ def filters_parse(*, organization: Organization, params, now: datetime | None = 
 def conversations_in_scope(filters: ReportFilters) -> QuerySet:
     """The organization's conversations the filters keep (merged-away duplicates left out)."""
     queryset = Conversation.objects.filter(organization=filters.organization, merged_into__isnull=True)
+    return filters_apply(queryset, filters, tags="tags")
+
+
+def filters_apply(queryset: QuerySet, filters: ReportFilters, *, tags: str) -> QuerySet:
+    """The inbox, team, agent and tag filters on rows that name them as a conversation does
+    (``tags``: the path to the conversation's tags from these rows)."""
     if filters.inbox is not None:
         queryset = queryset.filter(inbox=filters.inbox)
     if filters.team is not None:
@@ -149,5 +155,5 @@ def conversations_in_scope(filters: ReportFilters) -> QuerySet:
     if filters.agent is not None:
         queryset = queryset.filter(assigned_agent=filters.agent)
     if filters.tag is not None:
-        queryset = queryset.filter(tags=filters.tag)
+        queryset = queryset.filter(**{tags: filters.tag})
     return queryset

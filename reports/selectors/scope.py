@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from reports.filters import ReportFilters
+from reports.filters import ReportFilters, filters_apply
 from reports.models import ConversationFacts
 
 # A report's group (a conversation's field) as a path from its facts row.
@@ -16,15 +16,7 @@ def facts_in_scope(filters: ReportFilters) -> QuerySet:
     """The organization's conversation facts the filters keep (merged-away duplicates left out),
     as ``reports.filters.conversations_in_scope`` keeps conversations."""
     queryset = ConversationFacts.objects.filter(organization=filters.organization, merged=False)
-    if filters.inbox is not None:
-        queryset = queryset.filter(inbox=filters.inbox)
-    if filters.team is not None:
-        queryset = queryset.filter(assigned_team=filters.team)
-    if filters.agent is not None:
-        queryset = queryset.filter(assigned_agent=filters.agent)
-    if filters.tag is not None:
-        queryset = queryset.filter(conversation__tags=filters.tag)
-    return queryset
+    return filters_apply(queryset, filters, tags=GROUP_PATHS["tags"])
 
 
 def group_path(group: str | None) -> str | None:
